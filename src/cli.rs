@@ -1,0 +1,344 @@
+//! Subcommands. Library errors arrive typed; here they become one line.
+
+use std::io::{self, BufReader, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+use undersign::config::Config;
+use undersign::offline::decrypt::{self, Format};
+use undersign::offline::{keygen, private_file};
+use undersign::record::{Check, Envelope, Record, SignForm, Signature};
+use undersign::seal::{Identities, Recipients};
+use undersign::store::{Committer, Store};
+use undersign::web::{self, App};
+
+/// The bundled demo petition (examples/petition.toml).
+const DEMO_PETITION: &str = include_str!("../examples/petition.toml");
+
+#[derive(Parser)]
+#[command(
+    name = "undersign",
+    version,
+    about = "Collect petition signatures that only the organizers can read."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the petition web server.
+    Serve {
+        /// Petition config file.
+        #[arg(long, short, default_value = "petition.toml")]
+        config: PathBuf,
+        /// Address to listen on (overrides the config), e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        /// Data folder (overrides the config).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Recipients file of organizer public keys (overrides the config).
+        #[arg(long)]
+        recipients: Option<PathBuf>,
+    },
+    /// Run the bundled demo petition with a throwaway key. NOT private.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Folder for the demo's key, recipients and data.
+        #[arg(long, default_value = "undersign-demo")]
+        dir: PathBuf,
+    },
+    /// Make an organizer key (run it offline). Prints the public recipient last.
+    Keygen {
+        /// Where to write the secret identity (never overwritten).
+        #[arg(short, long, default_value = "undersign-identity.txt")]
+        output: PathBuf,
+    },
+    /// Check a config and its recipients; with --identity, prove the key can decrypt.
+    Check {
+        #[arg(long, short, default_value = "petition.toml")]
+        config: PathBuf,
+        #[arg(long)]
+        recipients: Option<PathBuf>,
+        /// An organizer identity to test against the recipients.
+        #[arg(long, short)]
+        identity: Vec<PathBuf>,
+    },
+    /// Write the encrypted export of a stopped server's data folder.
+    Export {
+        /// Data folder.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Output file, or - for standard output.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Decrypt an export offline into CSV or JSON Lines.
+    Decrypt {
+        /// Identity file (age or unencrypted SSH key); repeat for several.
+        #[arg(short, long = "identity", required = true)]
+        identities: Vec<PathBuf>,
+        /// The export file (from `undersign export`).
+        export: PathBuf,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        /// Output file (mode 0600), or - for standard output.
+        #[arg(short, long, default_value = "-")]
+        output: PathBuf,
+    },
+}
+
+pub fn run() -> Result<ExitCode> {
+    match Cli::parse().command {
+        Command::Serve {
+            config,
+            listen,
+            data,
+            recipients,
+        } => {
+            if !config.exists() {
+                bail!(
+                    "{}: no such config file. Copy examples/petition.toml and edit it, \
+                     or try `undersign demo` for a throwaway demo petition",
+                    config.display()
+                );
+            }
+            let mut config = Config::load(&config)?;
+            if let Some(l) = listen {
+                config.listen = l;
+            }
+            if let Some(d) = data {
+                config.data_dir = d;
+            }
+            if let Some(r) = recipients {
+                config.recipients_file = r;
+            }
+            serve(config, false)
+        }
+        Command::Demo { listen, dir } => demo(listen, &dir),
+        Command::Keygen { output } => {
+            let recipient = keygen::keygen(&output)?;
+            eprintln!(
+                "undersign: wrote the secret identity to {} (mode 0600).\n\
+                 Keep it offline, and back it up: without it no signature can ever be read.\n\
+                 Put this public recipient line in the server's recipients file:",
+                output.display()
+            );
+            println!("{recipient}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check {
+            config,
+            recipients,
+            identity,
+        } => check(&config, recipients, &identity),
+        Command::Export { data, output } => {
+            let store = Store::open(&data)?;
+            let n = if output == Path::new("-") {
+                store.export(io::stdout().lock())?
+            } else {
+                let file =
+                    private_file(&output, true).with_context(|| format!("{}", output.display()))?;
+                let mut w = io::BufWriter::new(file);
+                let n = store.export(&mut w)?;
+                w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+                n
+            };
+            eprintln!("undersign: exported {n} encrypted signatures");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Decrypt {
+            identities,
+            export,
+            format,
+            output,
+        } => {
+            let ids = load_identities(&identities)?;
+            let open =
+                || std::fs::File::open(&export).map(|f| BufReader::with_capacity(1 << 20, f));
+            open().with_context(|| export.display().to_string())?;
+            let summary = if output == Path::new("-") {
+                decrypt::decrypt(open, &ids, format, io::stdout().lock())
+            } else {
+                let file =
+                    private_file(&output, true).with_context(|| output.display().to_string())?;
+                decrypt::decrypt(open, &ids, format, file)
+            }
+            .with_context(|| export.display().to_string())?;
+            eprintln!(
+                "undersign: {} records: {} written, {} duplicates dropped (same email), {} failed to decrypt",
+                summary.records,
+                summary.written,
+                summary.duplicates,
+                summary.failed.len()
+            );
+            for (id, why) in &summary.failed {
+                eprintln!("undersign: record {id}: {why}");
+            }
+            Ok(if summary.failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
+        }
+    }
+}
+
+fn load_recipients(path: &Path) -> Result<Recipients> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read the recipients file", path.display()))?;
+    Recipients::parse(&text).with_context(|| format!("{}", path.display()))
+}
+
+fn load_identities(paths: &[PathBuf]) -> Result<Identities> {
+    let mut ids = Identities::new();
+    for p in paths {
+        let bytes = zeroize::Zeroizing::new(
+            std::fs::read(p)
+                .with_context(|| format!("{}: cannot read the identity file", p.display()))?,
+        );
+        ids.add(&p.display().to_string(), &bytes)?;
+    }
+    Ok(ids)
+}
+
+fn serve(config: Config, demo: bool) -> Result<ExitCode> {
+    let recipients = load_recipients(&config.recipients_file)?;
+    let store = Arc::new(Store::open(&config.data_dir)?);
+    let changed = store.bind(&config.petition.slug, recipients.fingerprint())?;
+    let p = &config.petition;
+    println!(
+        "undersign: petition \"{}\" in {} language(s); {} recipient(s) [{}]; {} signature(s) stored in {}",
+        p.slug,
+        p.texts.len(),
+        recipients.len(),
+        recipients.fingerprint(),
+        store.count(),
+        config.data_dir.display()
+    );
+    if changed {
+        println!(
+            "undersign: note: the recipients changed since the last start; new signatures use the new keys"
+        );
+    }
+    if recipients.len() == 1 && !demo {
+        println!(
+            "undersign: warning: only one recipient. If that key is lost, every signature is lost: \
+             add a second organizer's key as a backup"
+        );
+    }
+    let (committer, store_thread) = Committer::start(store.clone());
+    let app = App {
+        petition: config.petition,
+        recipients,
+        store,
+        committer,
+        demo,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(web::serve(app, config.listen, store_thread))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn demo(listen: SocketAddr, dir: &Path) -> Result<ExitCode> {
+    std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+    let identity = dir.join("demo-identity.txt");
+    let recipients = dir.join("recipients.txt");
+    if !identity.exists() {
+        let r = keygen::keygen(&identity)?;
+        std::fs::write(
+            &recipients,
+            format!(
+                "# demo only: the matching secret key is {}\n{r}\n",
+                identity.display()
+            ),
+        )?;
+    }
+    let mut config = Config::parse(DEMO_PETITION, "examples/petition.toml (built in)", dir)?;
+    config.listen = listen;
+    config.data_dir = dir.join("data");
+    config.recipients_file = recipients;
+    let exe = std::env::args()
+        .next()
+        .unwrap_or_else(|| "undersign".into());
+    let bar = "=".repeat(72);
+    println!(
+        "{bar}\n  DEMO MODE: NOT PRIVATE. The secret key sits next to the data in {dir}.\n  \
+         Use made-up names only. For a real petition, see README.md.\n\n  \
+         Open http://{listen}/ and sign. Then stop the demo (Ctrl-C) and decrypt:\n    \
+         {exe} export --data {data} -o demo-export.jsonl\n    \
+         {exe} decrypt -i {id} demo-export.jsonl -o demo-signatures.csv\n{bar}",
+        dir = dir.display(),
+        data = config.data_dir.display(),
+        id = identity.display(),
+    );
+    serve(config, true)
+}
+
+fn check(
+    config_path: &Path,
+    recipients: Option<PathBuf>,
+    identities: &[PathBuf],
+) -> Result<ExitCode> {
+    let mut config = Config::load(config_path)?;
+    if let Some(r) = recipients {
+        config.recipients_file = r;
+    }
+    let recipients = load_recipients(&config.recipients_file)?;
+    let p = &config.petition;
+    println!(
+        "config ok: petition \"{}\", languages {}, {} recipient(s) [{}]",
+        p.slug,
+        p.texts.keys().cloned().collect::<Vec<_>>().join(", "),
+        recipients.len(),
+        recipients.fingerprint()
+    );
+    if recipients.len() == 1 {
+        println!("warning: only one recipient; add a second organizer's key as a backup");
+    }
+    if identities.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Seal a probe exactly as the server does, then open it with the identity.
+    let ids = load_identities(identities)?;
+    let mut form = SignForm::default();
+    form.first_name.push_str("Probe");
+    form.last_name.push_str("Record");
+    form.email.push_str("probe@example.org");
+    form.consent = true;
+    let sig = Signature::parse(&form, &Default::default())
+        .map_err(|_| anyhow::anyhow!("probe record invalid"))?;
+    let envelope = Envelope {
+        petition: &p.slug,
+        lang: &p.default_lang,
+        day: "2000-01-01",
+        check: Check::None,
+        flags: &[],
+    };
+    let ct = recipients.seal(&sig.to_padded_json(&envelope)?)?;
+    match ids
+        .open(ct.as_bytes())
+        .map(|plain| Record::from_json(&plain))
+    {
+        Ok(Ok(r)) if r.first_name == "Probe" => {
+            println!("identity ok: it decrypts what this server would write");
+            io::stdout().flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => bail!(
+            "the identity cannot decrypt records sealed to these recipients: \
+             it does not match any key in {}",
+            config.recipients_file.display()
+        ),
+    }
+}

@@ -1,0 +1,436 @@
+//! `petition.toml`: read once at start into a [`Config`] that is valid by construction.
+//!
+//! Every error names the file, the line and what is wrong, and start-up stops.
+//! Relative paths are taken from the config file's own folder, so a petition
+//! behaves the same whichever directory `undersign` is started from.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use time::OffsetDateTime;
+use toml::Spanned;
+
+use crate::record::Required;
+
+pub const SLUG_MAX: usize = 64;
+pub const LANG_MAX: usize = 16;
+
+/// The whole configuration, checked.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub recipients_file: PathBuf,
+    pub petition: Petition,
+}
+
+/// The petition as signers see it.
+#[derive(Debug, Clone)]
+pub struct Petition {
+    pub slug: String,
+    pub default_lang: String,
+    pub goal: Option<u64>,
+    /// Signing stops at this instant (UTC).
+    pub closes: Option<OffsetDateTime>,
+    pub required: Required,
+    /// Title, summary and body (Markdown rendered to safe HTML) per language.
+    pub texts: BTreeMap<String, PetitionText>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PetitionText {
+    pub title: String,
+    pub summary: String,
+    pub body_html: String,
+}
+
+/// A configuration problem: where it is and what is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{file}: cannot read: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}:{line}:{column}: {message}")]
+    At {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{file}: {message}")]
+    File { file: String, message: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    server: RawServer,
+    petition: RawPetition,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    listen: Option<SocketAddr>,
+    data: Option<PathBuf>,
+    recipients: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPetition {
+    slug: Spanned<String>,
+    default_lang: Spanned<String>,
+    goal: Option<Spanned<i64>>,
+    closes: Option<Spanned<toml::value::Datetime>>,
+    required: Option<Vec<RequiredField>>,
+    text: Spanned<BTreeMap<Spanned<String>, RawText>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawText {
+    title: Spanned<String>,
+    #[serde(default)]
+    summary: String,
+    body: String,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum RequiredField {
+    FirstName,
+    LastName,
+    Affiliation,
+    Email,
+}
+
+impl Config {
+    /// Reads and checks a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            file: path.display().to_string(),
+            source,
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Config::parse(&text, &path.display().to_string(), base)
+    }
+
+    /// Parses config text; `file` names it in errors, `base` anchors relative paths.
+    pub fn parse(text: &str, file: &str, base: &Path) -> Result<Config, ConfigError> {
+        let at = |span: Option<Range<usize>>, message: String| {
+            let (line, column) = span.map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+            ConfigError::At {
+                file: file.to_string(),
+                line,
+                column,
+                message,
+            }
+        };
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| at(e.span(), e.message().trim().to_string()))?;
+        let p = raw.petition;
+
+        let slug = p.slug.get_ref();
+        if slug.is_empty()
+            || slug.len() > SLUG_MAX
+            || !slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err(at(
+                Some(p.slug.span()),
+                format!("slug must be 1 to {SLUG_MAX} lowercase letters, digits or hyphens"),
+            ));
+        }
+
+        let mut texts = BTreeMap::new();
+        for (lang, t) in p.text.get_ref() {
+            if !valid_lang(lang.get_ref()) {
+                return Err(at(
+                    Some(lang.span()),
+                    "language tags look like `en`, `fr` or `zh-Hant`".into(),
+                ));
+            }
+            if t.title.get_ref().trim().is_empty() {
+                return Err(at(Some(t.title.span()), "title must not be empty".into()));
+            }
+            texts.insert(
+                lang.get_ref().clone(),
+                PetitionText {
+                    title: t.title.get_ref().trim().to_string(),
+                    summary: t.summary.trim().to_string(),
+                    body_html: markdown_to_safe_html(&t.body),
+                },
+            );
+        }
+        if texts.is_empty() {
+            return Err(at(
+                Some(p.text.span()),
+                "add at least one [petition.text.<lang>] section".into(),
+            ));
+        }
+        let default_lang = p.default_lang.get_ref().clone();
+        if !texts.contains_key(&default_lang) {
+            return Err(at(
+                Some(p.default_lang.span()),
+                "default_lang must have a [petition.text.<lang>] section".into(),
+            ));
+        }
+
+        let goal = match p.goal {
+            Some(g) if *g.get_ref() <= 0 => {
+                return Err(at(Some(g.span()), "goal must be a positive number".into()));
+            }
+            Some(g) => Some(*g.get_ref() as u64),
+            None => None,
+        };
+        let closes = match p.closes {
+            Some(c) => {
+                Some(closing_instant(c.get_ref()).map_err(|m| at(Some(c.span()), m.into()))?)
+            }
+            None => None,
+        };
+        let required = match p.required {
+            None => Required::default(),
+            Some(list) => {
+                let mut r = Required {
+                    first_name: false,
+                    last_name: false,
+                    affiliation: false,
+                    email: false,
+                };
+                for f in list {
+                    match f {
+                        RequiredField::FirstName => r.first_name = true,
+                        RequiredField::LastName => r.last_name = true,
+                        RequiredField::Affiliation => r.affiliation = true,
+                        RequiredField::Email => r.email = true,
+                    }
+                }
+                r
+            }
+        };
+
+        let s = raw.server;
+        Ok(Config {
+            listen: s
+                .listen
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            data_dir: base.join(s.data.unwrap_or_else(|| PathBuf::from("data"))),
+            recipients_file: base.join(
+                s.recipients
+                    .unwrap_or_else(|| PathBuf::from("keys/recipients.txt")),
+            ),
+            petition: Petition {
+                slug: slug.clone(),
+                default_lang,
+                goal,
+                closes,
+                required,
+                texts,
+            },
+        })
+    }
+}
+
+impl Petition {
+    pub fn is_closed(&self, now: OffsetDateTime) -> bool {
+        self.closes.is_some_and(|c| now >= c)
+    }
+
+    /// The text in `lang`, or in the default language when there is none.
+    pub fn text(&self, lang: &str) -> &PetitionText {
+        self.texts
+            .get(lang)
+            .unwrap_or_else(|| &self.texts[&self.default_lang])
+    }
+}
+
+fn valid_lang(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag.len() <= LANG_MAX
+        && tag
+            .split('-')
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// A bare date closes at the end of that day, UTC; a full date-time closes then.
+fn closing_instant(dt: &toml::value::Datetime) -> Result<OffsetDateTime, &'static str> {
+    const HELP: &str =
+        "closes must be a date (2027-06-30) or a date-time with an offset (2027-06-30T18:00:00Z)";
+    let date = dt.date.ok_or(HELP)?;
+    let month = time::Month::try_from(date.month).map_err(|_| HELP)?;
+    let day =
+        time::Date::from_calendar_date(date.year as i32, month, date.day).map_err(|_| HELP)?;
+    match (dt.time, dt.offset) {
+        (None, None) => Ok(day.next_day().ok_or(HELP)?.midnight().assume_utc()),
+        (Some(t), Some(offset)) => {
+            let time = time::Time::from_hms(t.hour, t.minute, t.second).map_err(|_| HELP)?;
+            let minutes = match offset {
+                toml::value::Offset::Z => 0,
+                toml::value::Offset::Custom { minutes } => minutes,
+            };
+            let offset =
+                time::UtcOffset::from_whole_seconds(i32::from(minutes) * 60).map_err(|_| HELP)?;
+            Ok(day.with_time(time).assume_offset(offset))
+        }
+        _ => Err(HELP),
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Markdown to HTML with raw HTML shown as text, never passed through.
+pub fn markdown_to_safe_html(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser, Tag, html};
+    let parser = Parser::new_ext(
+        markdown,
+        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES,
+    )
+    .map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        // Images would fetch from wherever they point: show their alt text only.
+        Event::Start(Tag::Image { .. }) | Event::End(pulldown_cmark::TagEnd::Image) => {
+            Event::Text("".into())
+        }
+        other => other,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, parser);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[server]
+listen = "127.0.0.1:9000"
+data = "store"
+
+[petition]
+slug = "rights-not-raids"
+default_lang = "en"
+goal = 100
+closes = 2027-06-30
+required = ["first_name", "email"]
+
+[petition.text.en]
+title = "Title"
+body = "Hello *world* <script>alert(1)</script>"
+
+[petition.text.fr]
+title = "Titre"
+body = "Bonjour"
+"#;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, "petition.toml", Path::new("/etc/undersign"))
+    }
+
+    fn error_of(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_good_config_parses() {
+        let c = parse(GOOD).unwrap();
+        assert_eq!(c.listen.port(), 9000);
+        assert_eq!(c.data_dir, Path::new("/etc/undersign/store"));
+        assert_eq!(
+            c.recipients_file,
+            Path::new("/etc/undersign/keys/recipients.txt")
+        );
+        assert_eq!(c.petition.goal, Some(100));
+        assert!(!c.petition.required.last_name);
+        let closes = c.petition.closes.unwrap();
+        assert_eq!(closes.date().to_string(), "2027-07-01");
+        assert_eq!(c.petition.text("fr").title, "Titre");
+        assert_eq!(c.petition.text("th").title, "Title");
+    }
+
+    #[test]
+    fn raw_html_in_markdown_is_escaped() {
+        let c = parse(GOOD).unwrap();
+        let html = &c.petition.text("en").body_html;
+        assert!(html.contains("<em>world</em>"));
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_their_line() {
+        let err = error_of(&GOOD.replace("goal = 100", "goal = 100\ncolour = \"red\""));
+        assert!(err.starts_with("petition.toml:10:"), "{err}");
+        assert!(err.contains("unknown field"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_their_line() {
+        let cases = [
+            (
+                "slug = \"rights-not-raids\"",
+                "slug = \"Bad Slug\"",
+                7,
+                "slug",
+            ),
+            ("goal = 100", "goal = -3", 9, "goal"),
+            ("closes = 2027-06-30", "closes = 12:00:00", 10, "closes"),
+            (
+                "default_lang = \"en\"",
+                "default_lang = \"de\"",
+                8,
+                "default_lang",
+            ),
+            (
+                "listen = \"127.0.0.1:9000\"",
+                "listen = \"nowhere\"",
+                3,
+                "socket address",
+            ),
+            (
+                "[\"first_name\", \"email\"]",
+                "[\"shoe_size\"]",
+                11,
+                "unknown variant",
+            ),
+        ];
+        for (from, to, line, word) in cases {
+            let err = error_of(&GOOD.replace(from, to));
+            assert!(
+                err.starts_with(&format!("petition.toml:{line}:")),
+                "{to}: {err}"
+            );
+            assert!(err.contains(word), "{to}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_date_time_closing_needs_an_offset() {
+        let c = parse(&GOOD.replace("2027-06-30", "2027-06-30T18:00:00+02:00")).unwrap();
+        // 18:00 at +02:00 is 16:00 UTC.
+        assert_eq!(c.petition.closes.unwrap().unix_timestamp(), 1_814_371_200);
+        assert!(error_of(&GOOD.replace("2027-06-30", "2027-06-30T18:00:00")).contains("offset"));
+    }
+
+    #[test]
+    fn closed_after_the_closing_instant() {
+        let c = parse(GOOD).unwrap();
+        let closes = c.petition.closes.unwrap();
+        assert!(!c.petition.is_closed(closes - time::Duration::seconds(1)));
+        assert!(c.petition.is_closed(closes));
+    }
+}

@@ -1,0 +1,18 @@
+//! undersign: a petition signature collector that keeps no readable signer data.
+//!
+//! Each signature is turned into a padded [`record`], sealed with age to the
+//! organizers' public keys ([`seal`]) and only then handed to [`store`]. The
+//! offline half ([`offline`]) reads an [`export`] and decrypts it on the
+//! organizer's own machine.
+//!
+//! The signing path reads top to bottom: `web::sign` → `record` → `seal` → `store`.
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod export;
+pub mod offline;
+pub mod receipt;
+pub mod record;
+pub mod seal;
+pub mod store;
+pub mod web;

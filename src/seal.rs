@@ -1,0 +1,359 @@
+//! age encryption of records: recipients in, ciphertext out; identities back in.
+//!
+//! Pure logic, no I/O beyond the byte buffers it is handed. Every record is a
+//! standard binary age file, so `age -d -i key` or `rage -d -i key` opens it.
+
+use std::fmt;
+use std::io::{Read, Write};
+
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+/// Why a recipients file was refused. Line numbers only: never the line itself.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RecipientsError {
+    #[error(
+        "line {0} holds an age SECRET key (AGE-SECRET-KEY-…): a secret key must never sit on the server. \
+         Remove it now, keep it offline, and put its public age1… recipient here instead"
+    )]
+    SecretKey(usize),
+    #[error("line {0} is not an age1…, ssh-ed25519 or ssh-rsa recipient")]
+    Invalid(usize),
+    #[error(
+        "line {0} is an age plugin recipient: plugins start a process per record and are not supported on the server"
+    )]
+    Plugin(usize),
+    #[error(
+        "no recipients: add at least one organizer's age1… public key (make one with `undersign keygen`)"
+    )]
+    Empty,
+}
+
+/// The organizers' public keys every record is sealed to.
+pub struct Recipients {
+    keys: Vec<Box<dyn age::Recipient + Send + Sync>>,
+    fingerprint: String,
+}
+
+impl fmt::Debug for Recipients {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Recipients({} keys, {})",
+            self.keys.len(),
+            self.fingerprint
+        )
+    }
+}
+
+impl Recipients {
+    /// Parses age's recipients-file format: one recipient per line, `#` comments.
+    pub fn parse(text: &str) -> Result<Recipients, RecipientsError> {
+        let mut keys: Vec<Box<dyn age::Recipient + Send + Sync>> = Vec::new();
+        let mut canonical = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let n = i + 1;
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if line.to_ascii_uppercase().contains("AGE-SECRET-KEY-") {
+                return Err(RecipientsError::SecretKey(n));
+            }
+            if let Ok(r) = line.parse::<age::x25519::Recipient>() {
+                canonical.push(r.to_string());
+                keys.push(Box::new(r));
+            } else if line.len() > 4 && line.starts_with("age1") && line[4..].contains('1') {
+                // age1<plugin>1… : bech32 data never holds a `1`, so this names a plugin.
+                return Err(RecipientsError::Plugin(n));
+            } else if line.starts_with("ssh-") {
+                let r = line
+                    .parse::<age::ssh::Recipient>()
+                    .map_err(|_| RecipientsError::Invalid(n))?;
+                canonical.push(r.to_string());
+                keys.push(Box::new(r));
+            } else {
+                return Err(RecipientsError::Invalid(n));
+            }
+        }
+        if keys.is_empty() {
+            return Err(RecipientsError::Empty);
+        }
+        canonical.sort();
+        canonical.dedup();
+        let mut h = Sha256::new();
+        for c in &canonical {
+            h.update(c.as_bytes());
+            h.update(b"\n");
+        }
+        let fingerprint = hex::encode(&h.finalize()[..16]);
+        Ok(Recipients { keys, fingerprint })
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// A short hash of the recipient set, so an export says which keys it needs.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// Encrypts one padded record to every recipient in a single age header.
+    pub fn seal(&self, plaintext: &[u8]) -> Result<Ciphertext, SealError> {
+        let encryptor = age::Encryptor::with_recipients(
+            self.keys.iter().map(|k| k.as_ref() as &dyn age::Recipient),
+        )
+        .map_err(|_| SealError)?;
+        let mut out = Vec::with_capacity(plaintext.len() + 256 + 200 * self.keys.len());
+        let mut writer = encryptor.wrap_output(&mut out).map_err(|_| SealError)?;
+        writer.write_all(plaintext).map_err(|_| SealError)?;
+        writer.finish().map_err(|_| SealError)?;
+        Ok(Ciphertext(out))
+    }
+}
+
+/// age refused to encrypt (an unusable recipient; never expected at run time).
+#[derive(Debug, thiserror::Error)]
+#[error("could not encrypt the record")]
+pub struct SealError;
+
+/// A sealed record: a whole binary age file. Safe to store, log the length of, export.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Ciphertext(pub Vec<u8>);
+
+impl fmt::Debug for Ciphertext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Ciphertext({} bytes)", self.0.len())
+    }
+}
+
+impl Ciphertext {
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The length of the age payload after the header (`--- <mac>\n`). Only the
+    /// header may vary in size between records (age adds a random grease stanza).
+    pub fn payload_len(&self) -> Option<usize> {
+        let i = find(&self.0, b"\n--- ")?;
+        let j = i + 1 + find(&self.0[i + 1..], b"\n")?;
+        Some(self.0.len() - (j + 1))
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Why an identity file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    #[error("{0}: cannot read the identity file: {1}")]
+    Read(String, std::io::Error),
+    #[error("{0}: not an age identity (AGE-SECRET-KEY-1…) or an unencrypted SSH private key")]
+    Unusable(String),
+    #[error("{0}: this SSH key is passphrase-protected; decrypt with an age identity instead")]
+    EncryptedSsh(String),
+}
+
+/// The organizer's secret keys, for offline decryption only.
+pub struct Identities {
+    keys: Vec<Box<dyn age::Identity + Send + Sync>>,
+}
+
+impl fmt::Debug for Identities {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Identities({} keys)", self.keys.len())
+    }
+}
+
+impl Identities {
+    pub fn new() -> Self {
+        Identities { keys: Vec::new() }
+    }
+
+    /// Adds the identities in one file's contents: age identities or an SSH key.
+    pub fn add(&mut self, name: &str, contents: &[u8]) -> Result<(), IdentityError> {
+        if contents.starts_with(b"-----BEGIN") {
+            let id = age::ssh::Identity::from_buffer(contents, Some(name.to_string()))
+                .map_err(|_| IdentityError::Unusable(name.into()))?;
+            return match id {
+                age::ssh::Identity::Unencrypted(_) => {
+                    self.keys.push(Box::new(id));
+                    Ok(())
+                }
+                age::ssh::Identity::Encrypted(_) => Err(IdentityError::EncryptedSsh(name.into())),
+                _ => Err(IdentityError::Unusable(name.into())),
+            };
+        }
+        let file = age::IdentityFile::from_buffer(contents)
+            .map_err(|_| IdentityError::Unusable(name.into()))?;
+        let ids = file
+            .into_identities()
+            .map_err(|_| IdentityError::Unusable(name.into()))?;
+        if ids.is_empty() {
+            return Err(IdentityError::Unusable(name.into()));
+        }
+        self.keys.extend(ids);
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Decrypts one age file into a buffer that wipes itself.
+    pub fn open(&self, ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+        let decryptor = age::Decryptor::new_buffered(ciphertext).map_err(|_| OpenError::NotAge)?;
+        let mut reader = decryptor
+            .decrypt(self.keys.iter().map(|k| k.as_ref() as &dyn age::Identity))
+            .map_err(|e| match e {
+                age::DecryptError::NoMatchingKeys => OpenError::NoMatchingKey,
+                _ => OpenError::Corrupt,
+            })?;
+        let mut out = Zeroizing::new(Vec::with_capacity(crate::record::PADDED_LEN));
+        reader
+            .read_to_end(&mut out)
+            .map_err(|_| OpenError::Corrupt)?;
+        Ok(out)
+    }
+}
+
+impl Default for Identities {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Why one record did not decrypt.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum OpenError {
+    #[error("not an age file")]
+    NotAge,
+    #[error("none of the given identities can decrypt it")]
+    NoMatchingKey,
+    #[error("the age file is damaged")]
+    Corrupt,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use age::secrecy::ExposeSecret;
+
+    fn key() -> (age::x25519::Identity, String) {
+        let id = age::x25519::Identity::generate();
+        let r = id.to_public().to_string();
+        (id, r)
+    }
+
+    #[test]
+    fn seal_then_open_round_trips() {
+        let (id, r) = key();
+        let recipients = Recipients::parse(&format!("# organizer\n{r}\n")).unwrap();
+        let ct = recipients.seal(b"hello").unwrap();
+        let mut ids = Identities::new();
+        ids.add("k", id.to_string().expose_secret().as_bytes())
+            .unwrap();
+        assert_eq!(&**ids.open(ct.as_bytes()).unwrap(), b"hello");
+    }
+
+    #[test]
+    fn plain_age_decrypt_opens_a_sealed_record() {
+        let (id, r) = key();
+        let ct = Recipients::parse(&r).unwrap().seal(b"interop").unwrap();
+        assert_eq!(age::decrypt(&id, ct.as_bytes()).unwrap(), b"interop");
+    }
+
+    #[test]
+    fn every_recipient_can_open() {
+        let (a, ra) = key();
+        let (b, rb) = key();
+        let ct = Recipients::parse(&format!("{ra}\n{rb}\n"))
+            .unwrap()
+            .seal(b"both")
+            .unwrap();
+        assert_eq!(age::decrypt(&a, ct.as_bytes()).unwrap(), b"both");
+        assert_eq!(age::decrypt(&b, ct.as_bytes()).unwrap(), b"both");
+    }
+
+    #[test]
+    fn a_wrong_key_is_told_apart_from_damage() {
+        let (_, r) = key();
+        let (other, _) = key();
+        let ct = Recipients::parse(&r).unwrap().seal(b"x").unwrap();
+        let mut ids = Identities::new();
+        ids.add("k", other.to_string().expose_secret().as_bytes())
+            .unwrap();
+        assert_eq!(
+            ids.open(ct.as_bytes()).unwrap_err(),
+            OpenError::NoMatchingKey
+        );
+        assert_eq!(ids.open(b"garbage").unwrap_err(), OpenError::NotAge);
+    }
+
+    #[test]
+    fn a_secret_key_in_the_recipients_file_is_refused() {
+        let (id, r) = key();
+        let text = format!("{r}\n\n{}\n", id.to_string().expose_secret());
+        assert_eq!(
+            Recipients::parse(&text).unwrap_err(),
+            RecipientsError::SecretKey(3)
+        );
+        let lower = id.to_string().expose_secret().to_lowercase();
+        assert_eq!(
+            Recipients::parse(&lower).unwrap_err(),
+            RecipientsError::SecretKey(1)
+        );
+    }
+
+    #[test]
+    fn recipients_file_errors_name_the_line_not_the_value() {
+        assert_eq!(
+            Recipients::parse("# only a comment\n\n").unwrap_err(),
+            RecipientsError::Empty
+        );
+        let err = Recipients::parse("# x\nage1notakey\n").unwrap_err();
+        assert_eq!(err, RecipientsError::Invalid(2));
+        assert!(!err.to_string().contains("age1notakey"));
+        assert_eq!(
+            Recipients::parse("ssh-ed25519 AAAAbroken\n").unwrap_err(),
+            RecipientsError::Invalid(1)
+        );
+    }
+
+    #[test]
+    fn ssh_ed25519_recipients_are_accepted() {
+        let line =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHsKLqeplhpW+uObz5dvMgjz1OxfM/XXUB/VNbzy7M3t test";
+        assert_eq!(Recipients::parse(line).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn fingerprint_ignores_order_and_comments() {
+        let (_, a) = key();
+        let (_, b) = key();
+        let one = Recipients::parse(&format!("{a}\n{b}\n")).unwrap();
+        let two = Recipients::parse(&format!("# c\n{b}\n{a}\n")).unwrap();
+        assert_eq!(one.fingerprint(), two.fingerprint());
+        assert_ne!(
+            one.fingerprint(),
+            Recipients::parse(&a).unwrap().fingerprint()
+        );
+    }
+
+    #[test]
+    fn payload_length_does_not_depend_on_the_header() {
+        let (_, r) = key();
+        let rs = Recipients::parse(&r).unwrap();
+        let lens: std::collections::BTreeSet<_> = (0..20)
+            .map(|_| rs.seal(&[b' '; 3072]).unwrap().payload_len().unwrap())
+            .collect();
+        assert_eq!(lens.len(), 1);
+    }
+}

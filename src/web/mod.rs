@@ -1,0 +1,195 @@
+//! The web server: a thin layer over `record`, `seal` and `store`.
+//!
+//! No access log, no cookies, no third-party requests. The only lines the
+//! server prints are start-up, shutdown and storage errors without values.
+
+mod form;
+mod headers;
+mod pages;
+mod sign;
+
+pub use form::{FormError, decode_pairs, decode_sign_form};
+pub use headers::CSP;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use crate::config::Petition;
+use crate::seal::Recipients;
+use crate::store::{Committer, Store};
+
+/// Largest request body accepted: a full form is under 4 KiB even in 4-byte scripts.
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+/// Everything a handler needs, shared read-only (writes go through `committer`).
+pub struct App {
+    pub petition: Petition,
+    pub recipients: Recipients,
+    pub store: Arc<Store>,
+    pub committer: Committer,
+    /// Demo mode: every page carries a banner saying nothing here is private.
+    pub demo: bool,
+}
+
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", get(petition_page))
+        .route(
+            "/sign",
+            post(sign::sign).get(|| async { axum::response::Redirect::to("/") }),
+        )
+        .route("/count", get(count))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/static/style.css", get(stylesheet))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(axum::middleware::map_response(headers::secure))
+        .with_state(app)
+}
+
+#[derive(Deserialize)]
+struct LangQuery {
+    lang: Option<String>,
+}
+
+/// Picks the page language: an explicit choice, then the browser's list, then
+/// the petition default. Only languages the petition offers are chosen.
+pub fn choose_lang<'a>(
+    petition: &'a Petition,
+    explicit: Option<&str>,
+    headers: &HeaderMap,
+) -> &'a str {
+    let offered = |tag: &str| {
+        petition
+            .texts
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(tag))
+            .map(String::as_str)
+    };
+    if let Some(l) = explicit.and_then(offered) {
+        return l;
+    }
+    if let Some(accept) = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+    {
+        let mut prefs: Vec<(f32, &str)> = accept
+            .split(',')
+            .filter_map(|part| {
+                let mut it = part.trim().split(';');
+                let tag = it.next()?.trim();
+                let q = it
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .map_or(Some(1.0), |q| q.parse::<f32>().ok())?;
+                Some((q, tag))
+            })
+            .filter(|(q, _)| *q > 0.0)
+            .collect();
+        prefs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (_, tag) in prefs {
+            if let Some(l) = offered(tag).or_else(|| offered(tag.split('-').next().unwrap_or(tag)))
+            {
+                return l;
+            }
+        }
+    }
+    &petition.default_lang
+}
+
+async fn petition_page(
+    State(app): State<Arc<App>>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = choose_lang(&app.petition, q.lang.as_deref(), &headers);
+    let closed = app.petition.is_closed(time::OffsetDateTime::now_utc());
+    let page = pages::PetitionPage::new(
+        &app.petition,
+        lang,
+        app.store.count(),
+        closed,
+        app.demo,
+        None,
+        &[],
+    );
+    pages::render(StatusCode::OK, &page)
+}
+
+async fn count(State(app): State<Arc<App>>) -> Response {
+    let body = serde_json::json!({ "count": app.store.count(), "goal": app.petition.goal });
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        include_str!("../../static/style.css"),
+    )
+        .into_response()
+}
+
+async fn not_found(State(app): State<Arc<App>>) -> Response {
+    let page = pages::MessagePage {
+        lang: &app.petition.default_lang,
+        demo: app.demo,
+        heading: "Page not found",
+        message: "There is nothing at this address.",
+    };
+    pages::render(StatusCode::NOT_FOUND, &page)
+}
+
+/// Serves until SIGINT or SIGTERM, then lets in-flight requests and the last
+/// batch finish. Prints `listening on http://…` once the socket is bound.
+pub async fn serve(
+    app: App,
+    listen: SocketAddr,
+    store_thread: std::thread::JoinHandle<()>,
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    println!("undersign: listening on http://{addr}");
+    let app = Arc::new(app);
+    axum::serve(listener, router(app.clone()))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    // Dropping the last Committer lets the store thread finish its queue and exit.
+    drop(app);
+    let _ = tokio::task::spawn_blocking(move || store_thread.join()).await;
+    println!("undersign: stopped; every acknowledged signature is on disk");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).expect("installing the SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+    println!("undersign: shutting down");
+}
