@@ -1,0 +1,412 @@
+//! Shared test kit: a scratch organizer, the real server binary on an
+//! ephemeral port, a minimal HTTP/1.1 client over real TCP, export and decrypt.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_undersign");
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn example_config() -> PathBuf {
+    root().join("examples/petition.toml")
+}
+
+/// Runs the binary to completion.
+pub fn run(args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("running undersign")
+}
+
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A scratch organizer: identity, recipients file, data folder.
+pub struct Org {
+    pub dir: tempfile::TempDir,
+    pub identity: PathBuf,
+    pub recipients: PathBuf,
+    pub data: PathBuf,
+    pub recipient: String,
+}
+
+impl Org {
+    pub fn new() -> Org {
+        let dir = tempfile::tempdir().unwrap();
+        let identity = dir.path().join("organizer.key");
+        let out = run(&["keygen", "-o", identity.to_str().unwrap()]);
+        assert!(out.status.success(), "keygen failed: {}", stderr(&out));
+        let recipient = stdout(&out).lines().last().unwrap().trim().to_string();
+        let recipients = dir.path().join("recipients.txt");
+        std::fs::write(&recipients, format!("# test organizer\n{recipient}\n")).unwrap();
+        let data = dir.path().join("data");
+        Org {
+            dir,
+            identity,
+            recipients,
+            data,
+            recipient,
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `undersign export` of the data folder (server must be stopped).
+    pub fn export(&self) -> PathBuf {
+        let out = self.path(&format!("export-{}.jsonl", rand_suffix()));
+        let o = run(&[
+            "export",
+            "--data",
+            self.data.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "export failed: {}", stderr(&o));
+        out
+    }
+
+    /// `undersign decrypt --format json`, parsed.
+    pub fn decrypt(&self, export: &Path) -> Vec<serde_json::Value> {
+        let out = self.path(&format!("plain-{}.jsonl", rand_suffix()));
+        let o = run(&[
+            "decrypt",
+            "-i",
+            self.identity.to_str().unwrap(),
+            export.to_str().unwrap(),
+            "--format",
+            "json",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "decrypt failed: {}", stderr(&o));
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+pub fn rand_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// The real server, its output captured to a file.
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
+    pub log: PathBuf,
+}
+
+impl Server {
+    pub fn start(org: &Org) -> Server {
+        Server::start_with(org, &example_config(), &[], &[])
+    }
+
+    pub fn start_with(org: &Org, config: &Path, extra: &[&str], wrap: &[&str]) -> Server {
+        let log = org.path(&format!("server-{}.log", rand_suffix()));
+        let out = std::fs::File::create(&log).unwrap();
+        let mut args: Vec<String> = wrap.iter().map(|s| s.to_string()).collect();
+        args.push(BIN.into());
+        for a in [
+            "serve",
+            "--config",
+            config.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+            org.data.to_str().unwrap(),
+            "--recipients",
+            org.recipients.to_str().unwrap(),
+        ] {
+            args.push(a.into());
+        }
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let child = Command::new(&args[0])
+            .args(&args[1..])
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
+            .spawn()
+            .expect("starting the server");
+        let mut server = Server {
+            child,
+            addr: String::new(),
+            log,
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            let text = std::fs::read_to_string(&server.log).unwrap_or_default();
+            if let Some(i) = text.find("listening on http://") {
+                let rest = &text[i + "listening on http://".len()..];
+                server.addr = rest.split_whitespace().next().unwrap().to_string();
+                return server;
+            }
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!("server exited at start ({status}): {text}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("server never said it was listening");
+    }
+
+    pub fn output(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM, then wait for a clean exit.
+    pub fn stop(&mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        self.child.wait().unwrap()
+    }
+
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Response {
+        request(&self.addr, method, path, headers, body)
+    }
+
+    pub fn get(&self, path: &str) -> Response {
+        self.request("GET", path, &[], b"")
+    }
+
+    /// POST /sign with form fields, asking for JSON.
+    pub fn sign_json(&self, fields: &[(&str, &str)]) -> Response {
+        let body = form(fields);
+        self.request(
+            "POST",
+            "/sign",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Accept", "application/json"),
+            ],
+            body.as_bytes(),
+        )
+    }
+
+    /// POST /sign as a browser would, expecting HTML.
+    pub fn sign_html(&self, fields: &[(&str, &str)]) -> Response {
+        let body = form(fields);
+        self.request(
+            "POST",
+            "/sign",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            body.as_bytes(),
+        )
+    }
+
+    pub fn count(&self) -> u64 {
+        let r = self.get("/count");
+        assert_eq!(r.status, 200);
+        r.json()["count"].as_u64().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub fn form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn enc(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// A signer's fields, with `consent=yes`.
+pub fn signer(first: &str, last: &str, affiliation: &str, email: &str) -> Vec<(String, String)> {
+    vec![
+        ("first_name".into(), first.into()),
+        ("last_name".into(), last.into()),
+        ("affiliation".into(), affiliation.into()),
+        ("email".into(), email.into()),
+        ("consent".into(), "yes".into()),
+    ]
+}
+
+pub fn pairs(v: &[(String, String)]) -> Vec<(&str, &str)> {
+    v.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
+}
+
+#[derive(Debug)]
+pub struct Response {
+    /// 0 when the server closed the connection without an answer.
+    pub status: u16,
+    pub head: String,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().skip(1).find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_string())
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.text()))
+    }
+
+    /// The receipt code from a JSON or HTML success answer.
+    pub fn receipt(&self) -> Option<String> {
+        if self.status != 200 {
+            return None;
+        }
+        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&self.body) {
+            return v["receipt"].as_str().map(String::from);
+        }
+        let text = self.text();
+        let i = text.find("id=\"receipt-code\"")?;
+        let rest = &text[i..];
+        let start = rest.find('>')? + 1;
+        let end = rest[start..].find('<')? + start;
+        Some(rest[start..end].trim().to_string())
+    }
+}
+
+/// One request on a fresh connection (`Connection: close`), read to EOF.
+pub fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Response {
+    let Ok(mut s) = TcpStream::connect(addr) else {
+        return Response {
+            status: 0,
+            head: String::new(),
+            body: Vec::new(),
+        };
+    };
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if !body.is_empty() || method == "POST" {
+        req.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    req.push_str("\r\n");
+    let mut bytes = req.into_bytes();
+    bytes.extend_from_slice(body);
+    let _ = s.write_all(&bytes);
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    parse_response(&raw)
+}
+
+fn parse_response(raw: &[u8]) -> Response {
+    let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return Response {
+            status: 0,
+            head: String::from_utf8_lossy(raw).into_owned(),
+            body: Vec::new(),
+        };
+    };
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut body = raw[split + 4..].to_vec();
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        body = dechunk(&body);
+    }
+    Response { status, head, body }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&data[..eol]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        let start = eol + 2;
+        out.extend_from_slice(&data[start..(start + size).min(data.len())]);
+        data = &data[(start + size + 2).min(data.len())..];
+    }
+    out
+}
+
+/// Every file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Counts occurrences of `needle` in `hay` as UTF-8 and as UTF-16LE.
+pub fn hits(hay: &[u8], needle: &str) -> usize {
+    let utf16: Vec<u8> = needle
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    [needle.as_bytes().to_vec(), utf16]
+        .iter()
+        .map(|n| hay.windows(n.len()).filter(|w| w == &n.as_slice()).count())
+        .sum()
+}

@@ -1,0 +1,244 @@
+//! What a seized server, its logs or a network observer can learn: nothing readable.
+
+mod common;
+use common::*;
+
+use base64::Engine;
+
+/// Canary values that must never appear in cleartext anywhere on the server.
+fn canaries() -> Vec<Vec<(String, String)>> {
+    vec![
+        signer(
+            "CanaryFirstQx7",
+            "CanaryLastQx7",
+            "CanaryOrgQx7",
+            "canary.mail.qx7@example.org",
+        ),
+        signer("金丝雀甲", "金丝雀乙", "金丝雀组织", "jinsique@example.org"),
+        signer("كناري", "طائرصغير", "منظمةكناري", "kanari@example.org"),
+        signer(
+            "Ćanarỹ🐤",
+            "Vögelchen🐤",
+            "Nest🐤Coop",
+            "voegel@example.org",
+        ),
+    ]
+}
+
+#[test]
+fn seized_data_dir_and_server_output_hold_no_canary() {
+    let org = Org::new();
+    let mut server = Server::start(&org);
+    let mut receipts = Vec::new();
+    for c in canaries() {
+        receipts.push(server.sign_json(&pairs(&c)).receipt().unwrap());
+        receipts.push(server.sign_html(&pairs(&c)).receipt().unwrap());
+        // Rejected submissions must not leave traces either.
+        let mut bad = c.clone();
+        bad[3].1 = format!("{}-not-an-email", bad[0].1);
+        assert_eq!(server.sign_json(&pairs(&bad)).status, 422);
+    }
+    assert!(server.stop().success());
+    let output = server.output();
+    let mut files: Vec<Vec<u8>> = files_under(&org.data)
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    files.push(output.into_bytes());
+    for c in canaries() {
+        for (field, value) in c.iter().filter(|(k, _)| k != "consent") {
+            let total: usize = files.iter().map(|f| hits(f, value)).sum();
+            assert_eq!(total, 0, "the {field} canary is readable on the server");
+        }
+    }
+    for code in &receipts {
+        let total: usize = files
+            .iter()
+            .map(|f| hits(f, code) + hits(f, &code.replace('-', "")))
+            .sum();
+        assert_eq!(total, 0, "a receipt code is stored on the server");
+    }
+    // Each canary signed twice: the organizer reads them all, duplicates dropped by email.
+    assert_eq!(org.decrypt(&org.export()).len(), 4);
+}
+
+const PAGES: [(&str, &str); 6] = [
+    ("GET", "/"),
+    ("GET", "/?lang=fr"),
+    ("GET", "/count"),
+    ("GET", "/healthz"),
+    ("GET", "/static/style.css"),
+    ("GET", "/no-such-page"),
+];
+
+#[test]
+fn every_response_carries_the_security_headers_and_no_cookie() {
+    let org = Org::new();
+    let server = Server::start(&org);
+    let mut responses: Vec<(String, Response)> = PAGES
+        .iter()
+        .map(|(m, p)| (format!("{m} {p}"), server.request(m, p, &[], b"")))
+        .collect();
+    let ok = signer("Header", "Check", "", "h@example.org");
+    responses.push(("POST /sign ok".into(), server.sign_html(&pairs(&ok))));
+    responses.push((
+        "POST /sign 422".into(),
+        server.sign_html(&[("first_name", "x")]),
+    ));
+    responses.push((
+        "POST /sign 400".into(),
+        server.request(
+            "POST",
+            "/sign",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            b"a=%FF",
+        ),
+    ));
+    for (what, r) in &responses {
+        assert_eq!(
+            r.header("content-security-policy").as_deref(),
+            Some(undersign::web::CSP),
+            "{what}"
+        );
+        assert_eq!(
+            r.header("referrer-policy").as_deref(),
+            Some("no-referrer"),
+            "{what}"
+        );
+        assert_eq!(
+            r.header("x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{what}"
+        );
+        assert_eq!(
+            r.header("cross-origin-opener-policy").as_deref(),
+            Some("same-origin"),
+            "{what}"
+        );
+        assert_eq!(
+            r.header("cross-origin-resource-policy").as_deref(),
+            Some("same-origin"),
+            "{what}"
+        );
+        assert!(
+            r.header("permissions-policy")
+                .unwrap()
+                .contains("camera=()"),
+            "{what}"
+        );
+        assert!(r.header("set-cookie").is_none(), "{what} sets a cookie");
+    }
+    for (what, r) in &responses {
+        if what.starts_with("POST") || what == "GET /" || what.starts_with("GET /?") {
+            assert_eq!(
+                r.header("cache-control").as_deref(),
+                Some("no-store"),
+                "{what}"
+            );
+        }
+    }
+    for part in [
+        "default-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+    ] {
+        assert!(undersign::web::CSP.contains(part));
+    }
+}
+
+#[test]
+fn no_page_or_asset_names_a_third_party() {
+    let org = Org::new();
+    let server = Server::start(&org);
+    for (_, path) in PAGES {
+        let body = server.get(path).text().to_lowercase();
+        for bad in [
+            "http://",
+            "https://",
+            "src=\"//",
+            "href=\"//",
+            "url(",
+            "@import",
+        ] {
+            assert!(
+                !body.contains(bad),
+                "{path} names an outside resource ({bad})"
+            );
+        }
+    }
+}
+
+/// Pulls the age files out of an export, without our code.
+fn export_ciphertexts(path: &std::path::Path) -> Vec<Vec<u8>> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| {
+            v["age"]
+                .as_str()
+                .map(|a| base64::engine::general_purpose::STANDARD.decode(a).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn every_record_has_the_same_payload_length_and_plain_age_opens_it() {
+    let org = Org::new();
+    let server = Server::start(&org);
+    let max_email = format!("{}@example.org", "m".repeat(254 - 12));
+    let people = [
+        signer("A", "B", "", "a@b.co"),
+        signer("陈", "李", "工", "c@d.cn"),
+        signer(
+            &"x".repeat(100),
+            &"y".repeat(100),
+            &"z".repeat(200),
+            &max_email,
+        ),
+        signer(
+            &"陈".repeat(100),
+            &"李".repeat(100),
+            &"工".repeat(200),
+            "long@example.org",
+        ),
+        signer(
+            &"🌸".repeat(100),
+            &"\"".repeat(100),
+            &"ب".repeat(200),
+            "emoji@example.org",
+        ),
+    ];
+    for p in &people {
+        assert_eq!(server.sign_json(&pairs(p)).status, 200);
+    }
+    drop(server);
+    let export = org.export();
+    let cts = export_ciphertexts(&export);
+    assert_eq!(cts.len(), people.len());
+
+    let payloads: std::collections::BTreeSet<usize> = cts
+        .iter()
+        .map(|ct| {
+            let i = ct.windows(5).position(|w| w == b"\n--- ").unwrap();
+            let j = i + 1 + ct[i + 1..].iter().position(|&b| b == b'\n').unwrap();
+            ct.len() - (j + 1)
+        })
+        .collect();
+    assert_eq!(payloads.len(), 1, "payload lengths differ: {payloads:?}");
+
+    // Interop: the age crate's plain API, not undersign's decrypt path.
+    let identity_text = std::fs::read_to_string(&org.identity).unwrap();
+    let key_line = identity_text
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+        .unwrap();
+    let identity: age::x25519::Identity = key_line.parse().unwrap();
+    for ct in &cts {
+        let plain = age::decrypt(&identity, ct).unwrap();
+        assert_eq!(plain.len(), undersign::record::PADDED_LEN);
+        let v: serde_json::Value = serde_json::from_slice(&plain).expect("plaintext is JSON");
+        assert_eq!(v["v"], 1);
+    }
+}
