@@ -170,7 +170,12 @@ pub fn run() -> Result<ExitCode> {
             } else {
                 let file =
                     private_file(&output, true).with_context(|| output.display().to_string())?;
-                decrypt::decrypt(open, &ids, format, file)
+                let result = decrypt::decrypt(open, &ids, format, file);
+                if result.is_err() {
+                    // A bad export leaves no output file, not an empty or partial one.
+                    let _ = std::fs::remove_file(&output);
+                }
+                result
             }
             .with_context(|| export.display().to_string())?;
             eprintln!(
