@@ -160,7 +160,6 @@ fn decrypt_refuses_a_truncated_or_altered_export_and_writes_nothing() {
         assert!(!o.status.success());
         assert!(stderr(&o).contains(word), "{}", stderr(&o));
         assert!(!out.exists(), "no output file from a bad export");
-        );
     }
 }
 
