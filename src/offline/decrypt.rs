@@ -116,7 +116,7 @@ pub fn decrypt<R: BufRead, W: Write>(
 }
 
 enum Sink<W: Write> {
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
     Json(io::BufWriter<W>),
 }
 
@@ -126,7 +126,7 @@ impl<W: Write> Sink<W> {
             Format::Csv => {
                 let mut w = csv::Writer::from_writer(out);
                 w.write_record(CSV_COLUMNS)?;
-                Sink::Csv(w)
+                Sink::Csv(Box::new(w))
             }
             Format::Json => Sink::Json(io::BufWriter::new(out)),
         })
