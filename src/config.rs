@@ -50,10 +50,10 @@ pub struct PetitionText {
 /// A configuration problem: where it is and what is wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{file}: cannot read: {source}")]
+    #[error("{file}: cannot read: {reason}")]
     Read {
         file: String,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("{file}:{line}:{column}: {message}")]
     At {
@@ -114,9 +114,9 @@ enum RequiredField {
 impl Config {
     /// Reads and checks a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = std::fs::read_to_string(path).map_err(|reason| ConfigError::Read {
             file: path.display().to_string(),
-            source,
+            reason,
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
         Config::parse(&text, &path.display().to_string(), base)
@@ -292,6 +292,17 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+fn safe_link(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    let scheme_end = lower.find(|c: char| !(c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    match scheme_end {
+        Some(i) if lower[i..].starts_with(':') => {
+            ["http", "https", "mailto"].contains(&&lower[..i])
+        }
+        _ => true, // relative or fragment
+    }
+}
+
 /// Markdown to HTML with raw HTML shown as text, never passed through.
 pub fn markdown_to_safe_html(markdown: &str) -> String {
     use pulldown_cmark::{Event, Options, Parser, Tag, html};
@@ -301,6 +312,18 @@ pub fn markdown_to_safe_html(markdown: &str) -> String {
     )
     .map(|e| match e {
         Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        // Only web, mail and same-page links: no `javascript:` or `data:` URLs.
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !safe_link(&dest_url) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: "#".into(),
+            title,
+            id,
+        }),
         // Images would fetch from wherever they point: show their alt text only.
         Event::Start(Tag::Image { .. }) | Event::End(pulldown_cmark::TagEnd::Image) => {
             Event::Text("".into())
@@ -369,6 +392,17 @@ body = "Bonjour"
         assert!(html.contains("<em>world</em>"));
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn only_web_and_mail_links_survive() {
+        let html = markdown_to_safe_html(
+            "[a](javascript:alert(1)) [b](https://example.org) [c](#sign) [d](DATA:text/html,x)",
+        );
+        assert!(!html.to_lowercase().contains("javascript:"), "{html}");
+        assert!(!html.to_lowercase().contains("data:"), "{html}");
+        assert!(html.contains("href=\"https://example.org\""));
+        assert!(html.contains("href=\"#sign\""));
     }
 
     #[test]

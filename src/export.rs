@@ -230,7 +230,6 @@ impl<R: BufRead> Reader<R> {
         self.buf.clear();
         match self.input.read_line(&mut self.buf) {
             Ok(0) => None,
-            Ok(_) if self.buf.trim().is_empty() => None,
             Ok(_) => Some(Err(ExportError::AfterTrailer(self.line_no + 1))),
             Err(e) => Some(Err(e.into())),
         }
@@ -346,6 +345,18 @@ mod tests {
             verify(&data[..]).unwrap_err(),
             ExportError::AfterTrailer(4)
         ));
+    }
+
+    #[test]
+    fn even_a_blank_line_then_junk_after_the_trailer_is_refused() {
+        for tail in [&b"\n"[..], b"\n{\"id\":\"00\",\"age\":\"\"}\n", b" "] {
+            let mut data = sample(1);
+            data.extend_from_slice(tail);
+            assert!(matches!(
+                verify(&data[..]).unwrap_err(),
+                ExportError::AfterTrailer(_)
+            ));
+        }
     }
 
     #[test]

@@ -30,7 +30,8 @@ impl ReceiptCode {
     }
 
     /// Reads a code as a signer might type it back: any case, with or without
-    /// dashes and spaces, with the easily confused 0/O and 1/I/L folded.
+    /// dashes and spaces, with digits base32 lacks folded to the letters they
+    /// resemble (0→O, 1→I, 8→B).
     pub fn parse(text: &str) -> Result<Self, BadCode> {
         let mut clean = Zeroizing::new(String::with_capacity(32));
         for c in text.chars() {

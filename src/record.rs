@@ -181,10 +181,19 @@ impl fmt::Debug for Signature {
     }
 }
 
+/// Bidirectional overrides and isolates: they can make a name display as
+/// something else in the organizer's spreadsheet or the public list.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Trims and NFC-normalizes one value, refusing control characters.
 fn normalize(raw: &str, field: Field, required: bool) -> Result<String, Problem> {
     let trimmed = raw.trim();
-    if trimmed.chars().any(char::is_control) {
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() || is_bidi_control(c))
+    {
         return Err(Problem::ControlCharacter);
     }
     let value: String = trimmed.nfc().collect();
@@ -413,6 +422,8 @@ mod tests {
         let err = Signature::parse(&f, &Required::default()).unwrap_err();
         assert_eq!(err, vec![(Field::FirstName, Problem::ControlCharacter)]);
         let f = form("A", "B\nC", "", "a@example.org");
+        assert!(Signature::parse(&f, &Required::default()).is_err());
+        let f = form("A", "\u{202E}gnol", "", "a@example.org");
         assert!(Signature::parse(&f, &Required::default()).is_err());
     }
 

@@ -61,6 +61,10 @@ impl Recipients {
                 return Err(RecipientsError::SecretKey(n));
             }
             if let Ok(r) = line.parse::<age::x25519::Recipient>() {
+                // A key listed twice is one key: it must not hide the one-recipient warning.
+                if canonical.contains(&r.to_string()) {
+                    continue;
+                }
                 canonical.push(r.to_string());
                 keys.push(Box::new(r));
             } else if line.len() > 4 && line.starts_with("age1") && line[4..].contains('1') {
@@ -70,6 +74,9 @@ impl Recipients {
                 let r = line
                     .parse::<age::ssh::Recipient>()
                     .map_err(|_| RecipientsError::Invalid(n))?;
+                if canonical.contains(&r.to_string()) {
+                    continue;
+                }
                 canonical.push(r.to_string());
                 keys.push(Box::new(r));
             } else {
@@ -80,7 +87,6 @@ impl Recipients {
             return Err(RecipientsError::Empty);
         }
         canonical.sort();
-        canonical.dedup();
         let mut h = Sha256::new();
         for c in &canonical {
             h.update(c.as_bytes());
@@ -332,6 +338,12 @@ mod tests {
         let line =
             "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHsKLqeplhpW+uObz5dvMgjz1OxfM/XXUB/VNbzy7M3t test";
         assert_eq!(Recipients::parse(line).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_key_listed_twice_counts_once() {
+        let (_, a) = key();
+        assert_eq!(Recipients::parse(&format!("{a}\n{a}\n")).unwrap().len(), 1);
     }
 
     #[test]

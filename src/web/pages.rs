@@ -9,7 +9,28 @@ use crate::record::{AFFILIATION_MAX, EMAIL_MAX, Field, NAME_MAX, Problem, SignFo
 
 pub struct LangLink<'a> {
     pub tag: &'a str,
+    /// The language's name in itself, so a reader finds their own.
+    pub name: &'static str,
     pub current: bool,
+}
+
+/// Endonyms for the languages undersign expects; others show their tag.
+pub fn endonym(tag: &str) -> &'static str {
+    match tag.to_ascii_lowercase().as_str() {
+        "en" => "English",
+        "fr" => "Français",
+        "es" => "Español",
+        "pt" => "Português",
+        "zh" | "zh-hans" | "zh-cn" => "简体中文",
+        "zh-hant" | "zh-tw" | "zh-hk" => "繁體中文",
+        "ko" => "한국어",
+        "vi" => "Tiếng Việt",
+        "th" => "ไทย",
+        "tl" | "fil" => "Tagalog",
+        "ar" => "العربية",
+        "fa" => "فارسی",
+        _ => "",
+    }
 }
 
 pub struct FieldView<'a> {
@@ -121,6 +142,7 @@ impl<'a> PetitionPage<'a> {
                 .keys()
                 .map(|t| LangLink {
                     tag: t,
+                    name: endonym(t),
                     current: t == lang,
                 })
                 .collect(),
