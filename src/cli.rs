@@ -216,6 +216,8 @@ fn load_identities(paths: &[PathBuf]) -> Result<Identities> {
 }
 
 fn serve(config: Config, demo: bool) -> Result<ExitCode> {
+    // A core dump of the server would hold whatever signer data is in flight.
+    rlimit::setrlimit(rlimit::Resource::CORE, 0, 0).context("disabling core dumps")?;
     let recipients = load_recipients(&config.recipients_file)?;
     let store = Arc::new(Store::open(&config.data_dir)?);
     let changed = store.bind(&config.petition.slug, recipients.fingerprint())?;

@@ -80,8 +80,15 @@ fn killed_server_loses_no_acknowledged_signature() {
 
 #[test]
 fn every_acknowledged_batch_is_fdatasynced() {
-    if std::process::Command::new("strace").arg("-V").output().is_err() {
-        assert!(std::env::var_os("CI").is_none(), "CI must have strace: .ci/run installs it");
+    if std::process::Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have strace: .ci/run installs it"
+        );
         eprintln!("skipped: this test needs strace (apt-get install strace)");
         return;
     }

@@ -176,7 +176,14 @@ impl Server {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// SIGKILL to the server and, when it runs under a wrapper (strace), to
+    /// the wrapped process too, so no server outlives its test.
     pub fn kill(&mut self) {
+        for pid in descendants(self.child.id()) {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -239,6 +246,22 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task"))
+        .into_iter()
+        .flatten()
+        .flatten();
+    for task in tasks {
+        let children = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+        for child in children.split_whitespace().filter_map(|c| c.parse().ok()) {
+            out.extend(descendants(child));
+            out.push(child);
+        }
+    }
+    out
 }
 
 pub fn form(fields: &[(&str, &str)]) -> String {
@@ -407,6 +430,6 @@ pub fn hits(hay: &[u8], needle: &str) -> usize {
         .collect();
     [needle.as_bytes().to_vec(), utf16]
         .iter()
-        .map(|n| hay.windows(n.len()).filter(|w| w == &n.as_slice()).count())
+        .map(|n| memchr::memmem::find_iter(hay, n).count())
         .sum()
 }
