@@ -62,6 +62,33 @@ fn seized_data_dir_and_server_output_hold_no_canary() {
     assert_eq!(org.decrypt(&org.export()).len(), 4);
 }
 
+#[test]
+fn signing_writes_no_temporary_file() {
+    let org = Org::new();
+    let tmp = org.path("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let server = Server::start_env(&org, &example_config(), &[], &[], &[("TMPDIR", &tmp)]);
+    for c in canaries() {
+        assert!(server.sign_json(&pairs(&c)).receipt().is_some());
+        assert_eq!(server.sign_html(&[("first_name", &c[0].1)]).status, 422);
+    }
+    drop(server);
+    assert!(files_under(&tmp).is_empty(), "the server wrote to TMPDIR");
+    // The data folder holds sled's own files only.
+    for f in files_under(&org.data) {
+        let name = f
+            .strip_prefix(&org.data)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let sled_file = name == "conf"
+            || name == "db"
+            || name.starts_with("snap.")
+            || name.starts_with("blobs");
+        assert!(sled_file, "unexpected file in the data folder: {name}");
+    }
+}
+
 const PAGES: [(&str, &str); 6] = [
     ("GET", "/"),
     ("GET", "/?lang=fr"),
@@ -188,9 +215,10 @@ fn every_record_has_the_same_payload_length_and_plain_age_opens_it() {
     let org = Org::new();
     let server = Server::start(&org);
     let max_email = format!("{}@example.org", "m".repeat(254 - 12));
-    let people = [
-        signer("A", "B", "", "a@b.co"),
-        signer("陈", "李", "工", "c@d.cn"),
+    let max_utf8_email = format!("{}@例子.中国", "名".repeat(254 - 6));
+    // One character and the maximum in every script a signer may write in.
+    let scripts = ["x", "陈", "한", "ไ", "ب", "Ж", "ह", "Ệ", "🌸", "\""];
+    let mut people = vec![
         signer(
             &"x".repeat(100),
             &"y".repeat(100),
@@ -198,18 +226,21 @@ fn every_record_has_the_same_payload_length_and_plain_age_opens_it() {
             &max_email,
         ),
         signer(
-            &"陈".repeat(100),
-            &"李".repeat(100),
-            &"工".repeat(200),
-            "long@example.org",
-        ),
-        signer(
-            &"🌸".repeat(100),
-            &"\"".repeat(100),
-            &"ب".repeat(200),
-            "emoji@example.org",
+            &"𝔸".repeat(100),
+            &"𝔹".repeat(100),
+            &"𝔺".repeat(200),
+            &max_utf8_email,
         ),
     ];
+    for (i, s) in scripts.iter().enumerate() {
+        people.push(signer(s, s, "", &format!("{i}@b.co")));
+        people.push(signer(
+            &s.repeat(100),
+            &s.repeat(100),
+            &s.repeat(200),
+            &format!("max{i}@example.org"),
+        ));
+    }
     for p in &people {
         assert_eq!(server.sign_json(&pairs(p)).status, 200);
     }

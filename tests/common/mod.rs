@@ -126,6 +126,16 @@ impl Server {
     }
 
     pub fn start_with(org: &Org, config: &Path, extra: &[&str], wrap: &[&str]) -> Server {
+        Server::start_env(org, config, extra, wrap, &[])
+    }
+
+    pub fn start_env(
+        org: &Org,
+        config: &Path,
+        extra: &[&str],
+        wrap: &[&str],
+        env: &[(&str, &Path)],
+    ) -> Server {
         let log = org.path(&format!("server-{}.log", rand_suffix()));
         let out = std::fs::File::create(&log).unwrap();
         let mut args: Vec<String> = wrap.iter().map(|s| s.to_string()).collect();
@@ -146,6 +156,7 @@ impl Server {
         args.extend(extra.iter().map(|s| s.to_string()));
         let child = Command::new(&args[0])
             .args(&args[1..])
+            .envs(env.iter().map(|(k, v)| (*k, *v)))
             .stdin(Stdio::null())
             .stdout(out.try_clone().unwrap())
             .stderr(out)
