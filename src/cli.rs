@@ -10,6 +10,8 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
 use undersign::config::Config;
+use undersign::guard::Guard;
+use undersign::guard::hcaptcha::Hcaptcha;
 use undersign::offline::decrypt::{self, Format};
 use undersign::offline::{keygen, private_file};
 use undersign::record::{Check, Envelope, Record, SignForm, Signature};
@@ -242,12 +244,37 @@ fn serve(config: Config, demo: bool) -> Result<ExitCode> {
              add a second organizer's key as a backup"
         );
     }
+    let hcaptcha = if config.hcaptcha.enabled {
+        Some(Hcaptcha::from_config(&config.hcaptcha).context("hcaptcha")?)
+    } else {
+        None
+    };
+    let l = &config.limits;
+    if l.enabled {
+        println!(
+            "undersign: anti-abuse on: proof-of-work {}-{} bits; {} attempts per address per hour (burst {}); \
+             {} no-JavaScript signatures per hour (burst {}); hCaptcha {}",
+            l.pow_bits,
+            l.pow_max_bits,
+            l.per_address_per_hour,
+            l.per_address_burst,
+            l.no_js_per_hour,
+            l.no_js_burst,
+            if hcaptcha.is_some() { "on" } else { "off" }
+        );
+    } else {
+        println!(
+            "undersign: warning: [limits] enabled = false: no rate limits or budgets (load tests only)"
+        );
+    }
+    let guard = Guard::new(config.limits.clone(), hcaptcha);
     let (committer, store_thread) = Committer::start(store.clone());
     let app = App {
         petition: config.petition,
         recipients,
         store,
         committer,
+        guard,
         demo,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -25,6 +25,79 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub recipients_file: PathBuf,
     pub petition: Petition,
+    pub limits: Limits,
+    pub hcaptcha: HcaptchaConfig,
+}
+
+/// Anti-abuse limits and budgets (`[limits]`). Defaults protect a real petition;
+/// `enabled = false` switches every limit and budget off at once, for load tests.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    pub enabled: bool,
+    /// Signing attempts one address (IPv4, or IPv6 /64) may make in a burst…
+    pub per_address_burst: u32,
+    /// …and per hour, sustained. Generous: Tor exits and shelters share addresses.
+    pub per_address_per_hour: u32,
+    /// Signatures without proof-of-work or captcha, all addresses together: burst…
+    pub no_js_burst: u32,
+    /// …and per hour, sustained.
+    pub no_js_per_hour: u32,
+    /// Proof-of-work difficulty in leading zero bits at rest, and its ceiling under load.
+    pub pow_bits: u8,
+    pub pow_max_bits: u8,
+    /// A form sent back faster than this is flagged `too_fast` (never refused).
+    pub min_fill_seconds: u64,
+    /// Take the client address from `X-Forwarded-For` (only behind your own proxy).
+    pub trust_forwarded_for: bool,
+    /// Open connections at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// Whole-request deadline, and the longest a connection may sit idle.
+    pub request_timeout_seconds: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            enabled: true,
+            per_address_burst: 20,
+            per_address_per_hour: 120,
+            no_js_burst: 20,
+            no_js_per_hour: 300,
+            pow_bits: 16,
+            pow_max_bits: 24,
+            min_fill_seconds: 5,
+            trust_forwarded_for: false,
+            max_connections: 1024,
+            request_timeout_seconds: 30,
+        }
+    }
+}
+
+/// Optional hCaptcha (`[hcaptcha]`). The secret never sits in the config: it is
+/// read from the environment variable `secret_env` or from `secret_file`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HcaptchaConfig {
+    pub enabled: bool,
+    pub site_key: String,
+    pub secret_env: String,
+    pub secret_file: Option<PathBuf>,
+    pub verify_url: String,
+    pub timeout_seconds: u64,
+}
+
+impl Default for HcaptchaConfig {
+    fn default() -> Self {
+        HcaptchaConfig {
+            enabled: false,
+            site_key: String::new(),
+            secret_env: "UNDERSIGN_HCAPTCHA_SECRET".into(),
+            secret_file: None,
+            verify_url: "https://api.hcaptcha.com/siteverify".into(),
+            timeout_seconds: 5,
+        }
+    }
 }
 
 /// The petition as signers see it.
@@ -72,6 +145,8 @@ struct RawConfig {
     #[serde(default)]
     server: RawServer,
     petition: RawPetition,
+    limits: Option<Spanned<Limits>>,
+    hcaptcha: Option<Spanned<HcaptchaConfig>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -218,6 +293,45 @@ impl Config {
             }
         };
 
+        let limit_span = raw.limits.as_ref().map(|l| l.span());
+        let limits = raw.limits.map(|l| l.into_inner()).unwrap_or_default();
+        if limits.pow_bits > limits.pow_max_bits || limits.pow_max_bits > 28 {
+            return Err(at(
+                limit_span,
+                "pow_bits must be at most pow_max_bits, and pow_max_bits at most 28".into(),
+            ));
+        }
+        let zero = [
+            (limits.per_address_burst, "per_address_burst"),
+            (limits.per_address_per_hour, "per_address_per_hour"),
+            (limits.no_js_burst, "no_js_burst"),
+            (limits.no_js_per_hour, "no_js_per_hour"),
+        ];
+        if let Some((_, name)) = zero.iter().find(|(v, _)| *v == 0) {
+            return Err(at(
+                limit_span,
+                format!("{name} must be at least 1 (set enabled = false to switch limits off)"),
+            ));
+        }
+        if limits.max_connections == 0 || limits.request_timeout_seconds == 0 {
+            return Err(at(
+                limit_span,
+                "max_connections and request_timeout_seconds must be at least 1".into(),
+            ));
+        }
+        let hcaptcha_span = raw.hcaptcha.as_ref().map(|h| h.span());
+        let hcaptcha = raw.hcaptcha.map(|h| h.into_inner()).unwrap_or_default();
+        if hcaptcha.enabled && hcaptcha.site_key.trim().is_empty() {
+            return Err(at(
+                hcaptcha_span,
+                "hcaptcha is enabled but site_key is empty".into(),
+            ));
+        }
+        let hcaptcha = HcaptchaConfig {
+            secret_file: hcaptcha.secret_file.map(|f| base.join(f)),
+            ..hcaptcha
+        };
+
         let s = raw.server;
         Ok(Config {
             listen: s
@@ -236,6 +350,8 @@ impl Config {
                 required,
                 texts,
             },
+            limits,
+            hcaptcha,
         })
     }
 }
@@ -458,6 +574,28 @@ body = "Bonjour"
         // 18:00 at +02:00 is 16:00 UTC.
         assert_eq!(c.petition.closes.unwrap().unix_timestamp(), 1_814_371_200);
         assert!(error_of(&GOOD.replace("2027-06-30", "2027-06-30T18:00:00")).contains("offset"));
+    }
+
+    #[test]
+    fn limits_have_safe_defaults_and_checked_values() {
+        let c = parse(GOOD).unwrap();
+        assert!(c.limits.enabled);
+        assert!(!c.hcaptcha.enabled);
+        let off = parse(&format!("{GOOD}\n[limits]\nenabled = false\n")).unwrap();
+        assert!(!off.limits.enabled);
+        let err = error_of(&format!("{GOOD}\n[limits]\npow_bits = 30\n"));
+        assert!(err.contains("pow_bits"), "{err}");
+        let err = error_of(&format!("{GOOD}\n[limits]\nno_js_burst = 0\n"));
+        assert!(err.contains("no_js_burst"), "{err}");
+        let err = error_of(&format!("{GOOD}\n[limits]\nsurprise = 1\n"));
+        assert!(err.contains("unknown field"), "{err}");
+        let err = error_of(&format!("{GOOD}\n[hcaptcha]\nenabled = true\n"));
+        assert!(err.contains("site_key"), "{err}");
+        let err = error_of(&format!("{GOOD}\n[hcaptcha]\nsecret = \"x\"\n"));
+        assert!(
+            err.contains("unknown field"),
+            "the secret may not sit in the config: {err}"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 pub mod config;
 pub mod export;
+pub mod guard;
 pub mod offline;
 pub mod receipt;
 pub mod record;

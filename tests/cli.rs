@@ -194,7 +194,7 @@ fn decrypt_writes_csv_and_drops_duplicate_emails() {
     let org = Org::new();
     let people = [
         signer("Ana", "Ruiz", "Colectivo, \"Sur\"", "ana@example.org"),
-        signer("Ana", "Ruiz", "", " ANA@Example.org "),
+        signer("Ana", "Ruiz", "Colectivo, \"Sur\"", " ANA@Example.org "),
         signer("Bo", "Lee", "", "bo@example.org"),
     ];
     let export = signed_export(&org, &people);

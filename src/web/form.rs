@@ -7,6 +7,7 @@
 use percent_encoding::percent_decode;
 use zeroize::Zeroizing;
 
+use crate::guard::GuardFields;
 use crate::record::SignForm;
 
 /// Why a body is not a readable form. Says nothing about the contents.
@@ -69,8 +70,12 @@ fn yes(v: &str) -> bool {
     matches!(v, "yes" | "on" | "true" | "1")
 }
 
-pub fn decode_sign_form(body: &[u8]) -> Result<SignForm, FormError> {
+/// The honeypot's field name: plausible to a bot, hidden from people.
+pub const HONEYPOT: &str = "website";
+
+pub fn decode_sign_form(body: &[u8]) -> Result<(SignForm, GuardFields), FormError> {
     let mut form = SignForm::default();
+    let mut guard = GuardFields::default();
     decode_pairs(body, |key, value| {
         match key {
             "first_name" => form.first_name.push_str(&value),
@@ -80,11 +85,15 @@ pub fn decode_sign_form(body: &[u8]) -> Result<SignForm, FormError> {
             "consent" => form.consent = yes(&value),
             "public" => form.public = yes(&value),
             "lang" => form.lang.push_str(&value),
+            "challenge" => guard.challenge.push_str(&value),
+            "pow" => guard.pow.push_str(&value),
+            HONEYPOT => guard.honeypot.push_str(&value),
+            "h-captcha-response" => guard.hcaptcha.push_str(&value),
             _ => {}
         }
         Ok(())
     })?;
-    Ok(form)
+    Ok((form, guard))
 }
 
 #[cfg(test)]
@@ -93,10 +102,11 @@ mod tests {
 
     #[test]
     fn decodes_plus_and_percent_escapes() {
-        let f = decode_sign_form(
-            b"first_name=Ana+Mar%C3%ADa&last_name=%E9%99%88&consent=yes&email=a%40b.c&x=1",
+        let (f, g) = decode_sign_form(
+            b"first_name=Ana+Mar%C3%ADa&last_name=%E9%99%88&consent=yes&email=a%40b.c&x=1&website=w&pow=7",
         )
         .unwrap();
+        assert_eq!((g.honeypot.as_str(), g.pow.as_str()), ("w", "7"));
         assert_eq!(f.first_name, "Ana María");
         assert_eq!(f.last_name, "陈");
         assert_eq!(f.email, "a@b.c");
@@ -139,7 +149,7 @@ mod tests {
 
     #[test]
     fn malformed_escapes_pass_through_as_text() {
-        let f = decode_sign_form(b"first_name=100%&last_name=%zz").unwrap();
+        let (f, _) = decode_sign_form(b"first_name=100%&last_name=%zz").unwrap();
         assert_eq!(f.first_name, "100%");
         assert_eq!(f.last_name, "%zz");
     }

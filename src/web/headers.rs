@@ -7,15 +7,26 @@ use axum::response::Response;
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
                        form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// With hCaptcha on, its origins (and only those) are let in.
+pub const CSP_WITH_HCAPTCHA: &str = "default-src 'none'; \
+    script-src 'self' https://hcaptcha.com https://*.hcaptcha.com; \
+    frame-src https://hcaptcha.com https://*.hcaptcha.com; \
+    style-src 'self' https://hcaptcha.com https://*.hcaptcha.com; \
+    connect-src https://hcaptcha.com https://*.hcaptcha.com; \
+    img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 const PERMISSIONS: &str = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), \
                            microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()";
 
-pub async fn secure(mut response: Response) -> Response {
+pub async fn secure(
+    axum::extract::State(csp): axum::extract::State<&'static str>,
+    mut response: Response,
+) -> Response {
     let h: &mut HeaderMap = response.headers_mut();
     let set = |h: &mut HeaderMap, name, value: &'static str| {
         h.insert(name, HeaderValue::from_static(value));
     };
-    set(h, header::CONTENT_SECURITY_POLICY, CSP);
+    set(h, header::CONTENT_SECURITY_POLICY, csp);
     set(h, header::REFERRER_POLICY, "no-referrer");
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::X_FRAME_OPTIONS, "DENY");

@@ -5,24 +5,27 @@
 
 mod form;
 mod headers;
+mod listener;
 mod pages;
 mod sign;
 
-pub use form::{FormError, decode_pairs, decode_sign_form};
-pub use headers::CSP;
+pub use form::{FormError, HONEYPOT, decode_pairs, decode_sign_form};
+pub use headers::{CSP, CSP_WITH_HCAPTCHA};
+pub use listener::Peer;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::config::Petition;
+use crate::guard::Guard;
 use crate::seal::Recipients;
 use crate::store::{Committer, Store};
 
@@ -35,11 +38,45 @@ pub struct App {
     pub recipients: Recipients,
     pub store: Arc<Store>,
     pub committer: Committer,
+    pub guard: Guard,
     /// Demo mode: every page carries a banner saying nothing here is private.
     pub demo: bool,
 }
 
+impl App {
+    /// The petition page for `who`, with a fresh challenge; optionally
+    /// re-filled with a rejected form and its problems.
+    fn form_page<'a>(
+        &'a self,
+        lang: &'a str,
+        who: crate::guard::rate::AddrKey,
+        form: Option<&'a crate::record::SignForm>,
+        problems: &[(crate::record::Field, crate::record::Problem)],
+    ) -> pages::PetitionPage<'a> {
+        let closed = self.petition.is_closed(time::OffsetDateTime::now_utc());
+        let count = self.store.count();
+        let mut page = pages::PetitionPage::new(
+            &self.petition,
+            lang,
+            count,
+            closed,
+            self.demo,
+            form,
+            problems,
+        );
+        page.challenge = self.guard.challenge(who);
+        page.hcaptcha_site_key = self.guard.hcaptcha_site_key();
+        page
+    }
+}
+
 pub fn router(app: Arc<App>) -> Router {
+    let timeout = Duration::from_secs(app.guard.limits().request_timeout_seconds);
+    let csp = if app.guard.hcaptcha_site_key().is_some() {
+        CSP_WITH_HCAPTCHA
+    } else {
+        CSP
+    };
     Router::new()
         .route("/", get(petition_page))
         .route(
@@ -49,13 +86,17 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/count", get(count))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/static/style.css", get(stylesheet))
+        .route("/static/pow.js", get(pow_script))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
+            timeout,
         ))
-        .layer(axum::middleware::map_response(headers::secure))
+        .layer(axum::middleware::map_response_with_state(
+            csp,
+            headers::secure,
+        ))
         .with_state(app)
 }
 
@@ -110,21 +151,13 @@ pub fn choose_lang<'a>(
 
 async fn petition_page(
     State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<Peer>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
     let lang = choose_lang(&app.petition, q.lang.as_deref(), &headers);
-    let closed = app.petition.is_closed(time::OffsetDateTime::now_utc());
-    let page = pages::PetitionPage::new(
-        &app.petition,
-        lang,
-        app.store.count(),
-        closed,
-        app.demo,
-        None,
-        &[],
-    );
-    pages::render(StatusCode::OK, &page)
+    let who = app.guard.client(peer.0, &headers);
+    pages::render(StatusCode::OK, &app.form_page(lang, who, None, &[]))
 }
 
 async fn count(State(app): State<Arc<App>>) -> Response {
@@ -136,21 +169,33 @@ async fn count(State(app): State<Arc<App>>) -> Response {
         .into_response()
 }
 
-async fn stylesheet() -> Response {
+/// Embedded assets: the binary is the whole deployment.
+fn asset(content_type: &'static str, body: &'static str) -> Response {
     (
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/css; charset=utf-8"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (
                 header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=86400"),
+                HeaderValue::from_static("public, max-age=3600"),
             ),
         ],
-        include_str!("../../static/style.css"),
+        body,
     )
         .into_response()
+}
+
+async fn stylesheet() -> Response {
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("../../static/style.css"),
+    )
+}
+
+async fn pow_script() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/pow.js"),
+    )
 }
 
 async fn not_found(State(app): State<Arc<App>>) -> Response {
@@ -170,11 +215,15 @@ pub async fn serve(
     listen: SocketAddr,
     store_thread: std::thread::JoinHandle<()>,
 ) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen).await?;
-    let addr = listener.local_addr()?;
+    let tcp = tokio::net::TcpListener::bind(listen).await?;
+    let addr = tcp.local_addr()?;
+    let limits = app.guard.limits();
+    let idle = Duration::from_secs(limits.request_timeout_seconds);
+    let listener = listener::Guarded::new(tcp, limits.max_connections, idle, 4 * idle);
     println!("undersign: listening on http://{addr}");
     let app = Arc::new(app);
-    axum::serve(listener, router(app.clone()))
+    let service = router(app.clone()).into_make_service_with_connect_info::<Peer>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     // Dropping the last Committer lets the store thread finish its queue and exit.

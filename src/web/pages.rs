@@ -68,6 +68,11 @@ pub struct PetitionPage<'a> {
     pub consent_error: Option<String>,
     pub public: bool,
     pub errors: Vec<ErrorLink>,
+    /// The proof-of-work challenge, which also dates the form (fill time).
+    pub challenge: String,
+    pub hcaptcha_site_key: Option<&'a str>,
+    /// A problem with the submission as a whole, shown above the form.
+    pub notice: Option<&'static str>,
 }
 
 impl<'a> PetitionPage<'a> {
@@ -158,6 +163,9 @@ impl<'a> PetitionPage<'a> {
             consent_error: problem(Field::Consent),
             public: form.is_some_and(|f| f.public),
             errors,
+            challenge: String::new(),
+            hcaptcha_site_key: None,
+            notice: None,
         }
     }
 }

@@ -1,26 +1,39 @@
-//! `POST /sign`: form → [`Signature`] → padded record → sealed → stored → receipt.
+//! `POST /sign`: form → guard → [`Signature`] → padded record → sealed → stored → receipt.
 //!
 //! The plaintext exists only inside this handler, in types that wipe
 //! themselves; it is sealed before anything is written anywhere.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use zeroize::Zeroizing;
 
-use super::{App, choose_lang, decode_sign_form, pages};
+use super::{App, Peer, choose_lang, decode_sign_form, pages};
+use crate::guard::Refusal;
 use crate::receipt::ReceiptCode;
-use crate::record::{Check, Envelope, Signature};
+use crate::record::{Envelope, Signature};
 
 fn wants_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/json"))
+}
+
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
 }
 
 /// A refusal, as a page or as JSON, with no signer value in it.
@@ -50,12 +63,34 @@ fn refuse(
     pages::render(status, &page)
 }
 
+/// 429 with a `Retry-After` the signer's browser and the page both state.
+fn too_many(app: &App, lang: &str, json: bool, retry_after: Duration, message: &str) -> Response {
+    let minutes = retry_after.as_secs().div_ceil(60).max(1);
+    let text = format!(
+        "{message} Nothing you sent was kept. Please try again in about {minutes} minute(s)."
+    );
+    let mut r = refuse(
+        app,
+        lang,
+        json,
+        StatusCode::TOO_MANY_REQUESTS,
+        "Please try again a little later",
+        &text,
+    );
+    let secs = retry_after.as_secs().max(1).to_string();
+    if let Ok(v) = HeaderValue::from_str(&secs) {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
+}
+
 pub async fn sign(
     State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<Peer>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let mut response = sign_inner(&app, &headers, body).await;
+    let mut response = sign_inner(&app, peer, &headers, body).await;
     // Close the connection so hyper frees (and the allocator wipes) its read buffer now.
     response
         .headers_mut()
@@ -65,6 +100,7 @@ pub async fn sign(
 
 async fn sign_inner(
     app: &App,
+    peer: Peer,
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -78,6 +114,16 @@ async fn sign_inner(
             StatusCode::GONE,
             "Signing has closed",
             "This petition no longer accepts signatures. Nothing you sent was kept.",
+        );
+    }
+    if !is_form(headers) {
+        return refuse(
+            app,
+            default_lang,
+            json,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "The form could not be read",
+            "Signatures are sent as an ordinary web form (application/x-www-form-urlencoded). Nothing was kept.",
         );
     }
     let body = match body {
@@ -99,7 +145,15 @@ async fn sign_inner(
             );
         }
     };
-    let form = match decode_sign_form(&body) {
+
+    let who = app.guard.client(peer.0, headers);
+    if let Err(Refusal::TooManyFromHere { retry_after }) = app.guard.admit(who) {
+        let message = "Too many signatures were sent from your network in a short time. If many people share \
+                       your connection (a shelter, a campus, Tor), this is not about you.";
+        return too_many(app, default_lang, json, retry_after, message);
+    }
+
+    let (form, guard_fields) = match decode_sign_form(&body) {
         Ok(f) => f,
         Err(e) => {
             let message = format!(
@@ -135,17 +189,42 @@ async fn sign_inner(
                 )
                     .into_response();
             }
-            let count = app.store.count();
-            let page = pages::PetitionPage::new(
-                &app.petition,
-                lang,
-                count,
-                false,
-                app.demo,
-                Some(&form),
-                &problems,
-            );
+            let page = app.form_page(lang, who, Some(&form), &problems);
             return pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+
+    let assessment = match app.guard.assess(&guard_fields).await {
+        Ok(a) => a,
+        Err(refusal) => {
+            let notice = match refusal {
+                Refusal::NoJsBudget { retry_after } => {
+                    let message = "Many people are signing without JavaScript right now, and the server accepts \
+                                   only a limited number of those at a time to keep out automated spam. Signing \
+                                   from a browser with JavaScript on also works.";
+                    return too_many(app, lang, json, retry_after, message);
+                }
+                Refusal::TooManyFromHere { .. } | Refusal::BadChallenge => {
+                    "This form was already used or could not be checked. Nothing was kept. Please check your \
+                     details below and press \u{201c}Sign the petition\u{201d} again."
+                }
+                Refusal::CaptchaFailed => {
+                    "The captcha could not be checked. Nothing was kept. Please solve it again and press \
+                     \u{201c}Sign the petition\u{201d}."
+                }
+            };
+            if json {
+                let body = serde_json::json!({ "error": notice });
+                return (
+                    StatusCode::FORBIDDEN,
+                    [(header::CONTENT_TYPE, "application/json")],
+                    body.to_string(),
+                )
+                    .into_response();
+            }
+            let mut page = app.form_page(lang, who, Some(&form), &[]);
+            page.notice = Some(notice);
+            return pages::render(StatusCode::FORBIDDEN, &page);
         }
     };
     drop(form);
@@ -156,8 +235,8 @@ async fn sign_inner(
         petition: &app.petition.slug,
         lang,
         day: &day,
-        check: Check::None,
-        flags: &[],
+        check: assessment.check,
+        flags: &assessment.flags,
     };
     let sealed = signature
         .to_padded_json(&envelope)

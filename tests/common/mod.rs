@@ -67,6 +67,14 @@ impl Org {
         self.dir.path().join(name)
     }
 
+    /// A copy of the example petition with `extra` TOML appended.
+    pub fn config(&self, extra: &str) -> PathBuf {
+        let text = std::fs::read_to_string(example_config()).unwrap();
+        let path = self.path(&format!("petition-{}.toml", rand_suffix()));
+        std::fs::write(&path, format!("{text}\n{extra}")).unwrap();
+        path
+    }
+
     /// `undersign export` of the data folder (server must be stopped).
     pub fn export(&self) -> PathBuf {
         let out = self.path(&format!("export-{}.jsonl", rand_suffix()));
@@ -121,8 +129,10 @@ pub struct Server {
 }
 
 impl Server {
+    /// The example petition with anti-abuse limits off: most tests sign many
+    /// times from one address. `tests/abuse.rs` runs with the limits on.
     pub fn start(org: &Org) -> Server {
-        Server::start_with(org, &example_config(), &[], &[])
+        Server::start_with(org, &org.config("[limits]\nenabled = false\n"), &[], &[])
     }
 
     pub fn start_with(org: &Org, config: &Path, extra: &[&str], wrap: &[&str]) -> Server {

@@ -1,0 +1,243 @@
+//! Built-in proof-of-work: a signed, single-use challenge a browser solves with SHA-256.
+//!
+//! The challenge is a token the server signs (HMAC under a key that only lives
+//! in memory) and puts in the form as a hidden field: no state is kept until a
+//! solution comes back. A solution is a number `n` such that
+//! `SHA-256(token ":" n)` starts with `bits` zero bits. The token also carries
+//! its issue time, which gives the form's fill time (a soft spam signal).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// How long a challenge stays solvable. A signer who takes longer still signs,
+/// just without proof-of-work credit (no time limit on filling the form).
+pub const LIFETIME_SECS: u64 = 2 * 60 * 60;
+
+/// A parsed, authentic challenge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Challenge {
+    pub salt: [u8; 16],
+    pub issued: u64,
+    pub expires: u64,
+    pub bits: u8,
+}
+
+/// What a submitted challenge and answer amount to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Authentic, unexpired, unspent and correctly solved: now spent.
+    Solved,
+    /// No answer was sent (no JavaScript, or not finished in time).
+    Unsolved,
+    /// Authentic but past its lifetime.
+    Expired,
+    /// Already used, or answered wrongly (which spends it).
+    Spent,
+    /// Not a token this server issued.
+    Forged,
+}
+
+/// Issues and checks challenges. One per server, key made at start.
+pub struct Pow {
+    key: [u8; 32],
+    /// Salts of spent challenges until they expire, so each is used once.
+    spent: Mutex<HashMap<[u8; 16], u64>>,
+}
+
+impl std::fmt::Debug for Pow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pow(<key>)")
+    }
+}
+
+impl Default for Pow {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Pow {
+    pub fn new() -> Self {
+        let mut key = [0u8; 32];
+        rand::rng().fill_bytes(&mut key);
+        Pow {
+            key,
+            spent: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn mac(&self, body: &str) -> String {
+        let mut m = HmacSha256::new_from_slice(&self.key).expect("HMAC takes any key length");
+        m.update(body.as_bytes());
+        hex::encode(m.finalize().into_bytes())
+    }
+
+    /// A new challenge token: `salt.issued.expires.bits.mac`.
+    pub fn issue(&self, now: u64, bits: u8) -> String {
+        let mut salt = [0u8; 16];
+        rand::rng().fill_bytes(&mut salt);
+        let body = format!("{}.{now}.{}.{bits}", hex::encode(salt), now + LIFETIME_SECS);
+        let mac = self.mac(&body);
+        format!("{body}.{mac}")
+    }
+
+    /// Checks a token's signature; `None` when it is not ours or malformed.
+    pub fn parse(&self, token: &str) -> Option<Challenge> {
+        let (body, mac) = token.rsplit_once('.')?;
+        let expected = self.mac(body);
+        // Constant-time comparison of the tags.
+        let same = expected.len() == mac.len()
+            && expected
+                .bytes()
+                .zip(mac.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if !same {
+            return None;
+        }
+        let mut parts = body.split('.');
+        let mut salt = [0u8; 16];
+        hex::decode_to_slice(parts.next()?, &mut salt).ok()?;
+        let issued = parts.next()?.parse().ok()?;
+        let expires = parts.next()?.parse().ok()?;
+        let bits = parts.next()?.parse().ok()?;
+        Some(Challenge {
+            salt,
+            issued,
+            expires,
+            bits,
+        })
+    }
+
+    /// Checks an answer and spends the challenge (right or wrong).
+    pub fn verify(&self, token: &str, answer: &str, now: u64) -> Verdict {
+        if answer.is_empty() {
+            return if token.is_empty() || self.parse(token).is_some() {
+                Verdict::Unsolved
+            } else {
+                Verdict::Forged
+            };
+        }
+        let Some(c) = self.parse(token) else {
+            return Verdict::Forged;
+        };
+        if now >= c.expires {
+            return Verdict::Expired;
+        }
+        {
+            let mut spent = self.spent.lock().unwrap_or_else(|e| e.into_inner());
+            if spent.len() > 4096 {
+                spent.retain(|_, exp| *exp > now);
+            }
+            if spent.insert(c.salt, c.expires).is_some() {
+                return Verdict::Spent;
+            }
+        }
+        if answer.len() > 20 || !answer.bytes().all(|b| b.is_ascii_digit()) {
+            return Verdict::Spent;
+        }
+        if leading_zero_bits(&Sha256::digest(format!("{token}:{answer}"))) >= u32::from(c.bits) {
+            Verdict::Solved
+        } else {
+            Verdict::Spent
+        }
+    }
+}
+
+pub fn leading_zero_bits(hash: &[u8]) -> u32 {
+    let mut bits = 0;
+    for &b in hash {
+        if b == 0 {
+            bits += 8;
+        } else {
+            return bits + b.leading_zeros();
+        }
+    }
+    bits
+}
+
+/// Solves a challenge the way the browser script does (tests, benches).
+pub fn solve(token: &str, bits: u8) -> String {
+    (0u64..)
+        .find(|n| leading_zero_bits(&Sha256::digest(format!("{token}:{n}"))) >= u32::from(bits))
+        .expect("a solution exists")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: u64 = 1_800_000_000;
+
+    #[test]
+    fn a_solved_challenge_counts_once() {
+        let pow = Pow::new();
+        let t = pow.issue(NOW, 8);
+        let n = solve(&t, 8);
+        assert_eq!(pow.verify(&t, &n, NOW + 5), Verdict::Solved);
+        assert_eq!(pow.verify(&t, &n, NOW + 6), Verdict::Spent);
+    }
+
+    #[test]
+    fn a_wrong_answer_spends_the_challenge() {
+        let pow = Pow::new();
+        let t = pow.issue(NOW, 12);
+        let right = solve(&t, 12);
+        let wrong = (0u64..)
+            .map(|n| n.to_string())
+            .find(|n| leading_zero_bits(&Sha256::digest(format!("{t}:{n}"))) < 12)
+            .unwrap();
+        assert_eq!(pow.verify(&t, &wrong, NOW), Verdict::Spent);
+        assert_eq!(pow.verify(&t, &right, NOW), Verdict::Spent);
+    }
+
+    #[test]
+    fn forged_altered_and_foreign_tokens_are_refused() {
+        let pow = Pow::new();
+        let t = pow.issue(NOW, 1);
+        let easier = t.replacen(".1.", ".0.", 1);
+        assert_eq!(pow.verify(&easier, "0", NOW), Verdict::Forged);
+        let other = Pow::new().issue(NOW, 1);
+        assert_eq!(pow.verify(&other, &solve(&other, 1), NOW), Verdict::Forged);
+        assert_eq!(pow.verify("garbage", "1", NOW), Verdict::Forged);
+        assert_eq!(pow.verify("", "1", NOW), Verdict::Forged);
+    }
+
+    #[test]
+    fn expired_challenges_earn_no_credit() {
+        let pow = Pow::new();
+        let t = pow.issue(NOW, 4);
+        assert_eq!(
+            pow.verify(&t, &solve(&t, 4), NOW + LIFETIME_SECS),
+            Verdict::Expired
+        );
+    }
+
+    #[test]
+    fn no_answer_is_unsolved_not_an_error() {
+        let pow = Pow::new();
+        assert_eq!(pow.verify(&pow.issue(NOW, 4), "", NOW), Verdict::Unsolved);
+        assert_eq!(pow.verify("", "", NOW), Verdict::Unsolved);
+    }
+
+    #[test]
+    fn the_token_carries_its_issue_time() {
+        let pow = Pow::new();
+        let c = pow.parse(&pow.issue(NOW, 9)).unwrap();
+        assert_eq!((c.issued, c.expires, c.bits), (NOW, NOW + LIFETIME_SECS, 9));
+    }
+
+    #[test]
+    fn zero_bits_counting() {
+        assert_eq!(leading_zero_bits(&[0, 0, 0x10]), 19);
+        assert_eq!(leading_zero_bits(&[0x80]), 0);
+        assert_eq!(leading_zero_bits(&[0, 0]), 16);
+    }
+}
