@@ -116,7 +116,7 @@ impl Guard {
                 .filter_map(|v| v.to_str().ok())
                 .flat_map(|v| v.split(','))
                 .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-                .last();
+                .next_back();
             if let Some(f) = forwarded {
                 ip = f;
             }

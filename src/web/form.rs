@@ -19,12 +19,21 @@ pub enum FormError {
     TooManyFields,
     #[error("the form names a field twice")]
     Repeated,
+    #[error("the form has a broken %-escape")]
+    BadEscape,
 }
 
 const MAX_PAIRS: usize = 32;
 
 /// Decodes one `+`/percent-encoded component into a string that wipes itself.
+/// A `%` not followed by two hex digits never comes from a browser: refused.
 fn decode_component(raw: &[u8]) -> Result<Zeroizing<String>, FormError> {
+    for (i, _) in raw.iter().enumerate().filter(|(_, b)| **b == b'%') {
+        let hex = raw.get(i + 1..i + 3).ok_or(FormError::BadEscape)?;
+        if !hex.iter().all(u8::is_ascii_hexdigit) {
+            return Err(FormError::BadEscape);
+        }
+    }
     let plus_free: Zeroizing<Vec<u8>> = Zeroizing::new(
         raw.iter()
             .map(|&b| if b == b'+' { b' ' } else { b })
@@ -148,9 +157,17 @@ mod tests {
     }
 
     #[test]
-    fn malformed_escapes_pass_through_as_text() {
-        let (f, _) = decode_sign_form(b"first_name=100%&last_name=%zz").unwrap();
-        assert_eq!(f.first_name, "100%");
-        assert_eq!(f.last_name, "%zz");
+    fn broken_escapes_are_refused() {
+        for body in [&b"first_name=100%"[..], b"last_name=%zz", b"a=%4", b"%g0=1"] {
+            assert_eq!(
+                decode_sign_form(body).unwrap_err(),
+                FormError::BadEscape,
+                "{body:?}"
+            );
+        }
+        assert_eq!(
+            decode_sign_form(b"first_name=100%25").unwrap().0.first_name,
+            "100%"
+        );
     }
 }
