@@ -83,6 +83,15 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Delete from a stopped server's data folder exactly the records an export holds.
+    Purge {
+        /// Data folder.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// The export whose records are deleted (its trailer is checked first).
+        #[arg(long)]
+        export: PathBuf,
+    },
     /// Decrypt an export offline into CSV or JSON Lines.
     Decrypt {
         /// Identity file (age or unencrypted SSH key); repeat for several.
@@ -101,19 +110,19 @@ enum Command {
 pub fn run() -> Result<ExitCode> {
     match Cli::parse().command {
         Command::Serve {
-            config,
+            config: config_path,
             listen,
             data,
             recipients,
         } => {
-            if !config.exists() {
+            if !config_path.exists() {
                 bail!(
                     "{}: no such config file. Copy examples/petition.toml and edit it, \
                      or try `undersign demo` for a throwaway demo petition",
-                    config.display()
+                    config_path.display()
                 );
             }
-            let mut config = Config::load(&config)?;
+            let mut config = Config::load(&config_path)?;
             if let Some(l) = listen {
                 config.listen = l;
             }
@@ -123,7 +132,7 @@ pub fn run() -> Result<ExitCode> {
             if let Some(r) = recipients {
                 config.recipients_file = r;
             }
-            serve(config, false)
+            serve(config, false, Some(config_path))
         }
         Command::Demo { listen, dir } => demo(listen, &dir),
         Command::Keygen { output } => {
@@ -157,6 +166,7 @@ pub fn run() -> Result<ExitCode> {
             eprintln!("undersign: exported {n} encrypted signatures");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Purge { data, export } => purge(&data, &export),
         Command::Decrypt {
             identities,
             export,
@@ -217,12 +227,43 @@ fn load_identities(paths: &[PathBuf]) -> Result<Identities> {
     Ok(ids)
 }
 
-fn serve(config: Config, demo: bool) -> Result<ExitCode> {
+/// Refuses (or warns) when the petition closed more than `retention_days` ago
+/// and no verified purge has happened since it closed.
+fn check_retention(p: &undersign::config::Petition, store: &Store) -> Result<()> {
+    let (Some(days), Some(closes)) = (p.retention_days, p.closes) else {
+        return Ok(());
+    };
+    let deadline = closes + time::Duration::days(days as i64);
+    let purged_since_closing = store
+        .last_purge()
+        .is_some_and(|t| t as i64 >= closes.unix_timestamp());
+    if time::OffsetDateTime::now_utc() < deadline || purged_since_closing || store.count() == 0 {
+        return Ok(());
+    }
+    let message = format!(
+        "retention: this petition closed on {} and its signatures were to be purged by {}. Export them \
+         (`undersign export`), take the export offline, then run `undersign purge --data DIR --export FILE`",
+        closes.date(),
+        deadline.date()
+    );
+    match p.retention {
+        undersign::config::RetentionAction::Refuse => {
+            bail!("{message} (or set retention = \"warn\")")
+        }
+        undersign::config::RetentionAction::Warn => {
+            println!("undersign: warning: {message}");
+            Ok(())
+        }
+    }
+}
+
+fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<ExitCode> {
     // A core dump of the server would hold whatever signer data is in flight.
     rlimit::setrlimit(rlimit::Resource::CORE, 0, 0).context("disabling core dumps")?;
     let recipients = load_recipients(&config.recipients_file)?;
     let store = Arc::new(Store::open(&config.data_dir)?);
     let changed = store.bind(&config.petition.slug, recipients.fingerprint())?;
+    check_retention(&config.petition, &store)?;
     let p = &config.petition;
     println!(
         "undersign: petition \"{}\" in {} language(s); {} recipient(s) [{}]; {} signature(s) stored in {}",
@@ -270,7 +311,8 @@ fn serve(config: Config, demo: bool) -> Result<ExitCode> {
     let guard = Guard::new(config.limits.clone(), hcaptcha);
     let (committer, store_thread) = Committer::start(store.clone());
     let app = App {
-        petition: config.petition,
+        petition: std::sync::RwLock::new(Arc::new(config.petition)),
+        config_path,
         recipients,
         store,
         committer,
@@ -316,7 +358,7 @@ fn demo(listen: SocketAddr, dir: &Path) -> Result<ExitCode> {
         data = config.data_dir.display(),
         id = identity.display(),
     );
-    serve(config, true)
+    serve(config, true, None)
 }
 
 fn check(
@@ -375,4 +417,46 @@ fn check(
             config.recipients_file.display()
         ),
     }
+}
+
+fn purge(data: &Path, export_path: &Path) -> Result<ExitCode> {
+    use undersign::export;
+    let open = || -> Result<_> {
+        let f =
+            std::fs::File::open(export_path).with_context(|| export_path.display().to_string())?;
+        Ok(BufReader::with_capacity(1 << 20, f))
+    };
+    // The whole export must be intact before anything is deleted.
+    let (header, _) = export::verify(open()?).with_context(|| export_path.display().to_string())?;
+    let store = Store::open(data)?;
+    if store.petition_slug().is_some_and(|s| s != header.petition) {
+        bail!(
+            "{}: this export belongs to petition \"{}\", not to the one in {}; nothing was deleted",
+            export_path.display(),
+            header.petition,
+            data.display()
+        );
+    }
+    let mut reader = export::Reader::new(open()?)?;
+    let mut ids = Vec::new();
+    while let Some(entry) = reader.next_entry() {
+        let entry = entry?;
+        let id = undersign::receipt::RecordId::from_hex(&entry.id).ok_or_else(|| {
+            anyhow::anyhow!("{}: a record id is malformed", export_path.display())
+        })?;
+        ids.push(id);
+    }
+    let now = undersign::guard::unix_now();
+    let (deleted, remaining) = store
+        .purge(&ids, now)
+        .with_context(|| export_path.display().to_string())?;
+    println!(
+        "undersign: deleted {deleted} signature(s) held in the export; {remaining} remain in {}",
+        data.display()
+    );
+    println!(
+        "undersign: sled may keep old copies of the deleted ciphertexts in its log until it rewrites it; \
+         see SECURITY.md for wiping a data folder for good"
+    );
+    Ok(ExitCode::SUCCESS)
 }

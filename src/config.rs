@@ -43,6 +43,9 @@ pub struct Limits {
     pub no_js_burst: u32,
     /// …and per hour, sustained.
     pub no_js_per_hour: u32,
+    /// Withdrawal and receipt-check attempts per address: burst, and per hour.
+    pub code_attempts_burst: u32,
+    pub code_attempts_per_hour: u32,
     /// Proof-of-work difficulty in leading zero bits at rest, and its ceiling under load.
     pub pow_bits: u8,
     pub pow_max_bits: u8,
@@ -64,6 +67,8 @@ impl Default for Limits {
             per_address_per_hour: 120,
             no_js_burst: 20,
             no_js_per_hour: 300,
+            code_attempts_burst: 10,
+            code_attempts_per_hour: 30,
             pow_bits: 16,
             pow_max_bits: 24,
             min_fill_seconds: 5,
@@ -109,8 +114,22 @@ pub struct Petition {
     /// Signing stops at this instant (UTC).
     pub closes: Option<OffsetDateTime>,
     pub required: Required,
+    /// Signing paused by the organizers (reloaded on SIGHUP): the page stays up.
+    pub paused: bool,
+    /// Days after closing by which a verified purge must have happened.
+    pub retention_days: Option<u64>,
+    /// What the server does when that is overdue: refuse to start, or warn.
+    pub retention: RetentionAction,
     /// Title, summary and body (Markdown rendered to safe HTML) per language.
     pub texts: BTreeMap<String, PetitionText>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RetentionAction {
+    #[default]
+    Refuse,
+    Warn,
 }
 
 #[derive(Debug, Clone)]
@@ -165,6 +184,11 @@ struct RawPetition {
     goal: Option<Spanned<i64>>,
     closes: Option<Spanned<toml::value::Datetime>>,
     required: Option<Vec<RequiredField>>,
+    #[serde(default)]
+    paused: bool,
+    retention_days: Option<Spanned<i64>>,
+    #[serde(default)]
+    retention: RetentionAction,
     text: Spanned<BTreeMap<Spanned<String>, RawText>>,
 }
 
@@ -272,6 +296,22 @@ impl Config {
             }
             None => None,
         };
+        let retention_days = match p.retention_days {
+            Some(d) if *d.get_ref() < 0 => {
+                return Err(at(
+                    Some(d.span()),
+                    "retention_days must be 0 or more".into(),
+                ));
+            }
+            Some(d) if closes.is_none() => {
+                return Err(at(
+                    Some(d.span()),
+                    "retention_days counts from the closing date: set `closes` too".into(),
+                ));
+            }
+            Some(d) => Some(*d.get_ref() as u64),
+            None => None,
+        };
         let required = match p.required {
             None => Required::default(),
             Some(list) => {
@@ -306,6 +346,8 @@ impl Config {
             (limits.per_address_per_hour, "per_address_per_hour"),
             (limits.no_js_burst, "no_js_burst"),
             (limits.no_js_per_hour, "no_js_per_hour"),
+            (limits.code_attempts_burst, "code_attempts_burst"),
+            (limits.code_attempts_per_hour, "code_attempts_per_hour"),
         ];
         if let Some((_, name)) = zero.iter().find(|(v, _)| *v == 0) {
             return Err(at(
@@ -348,6 +390,9 @@ impl Config {
                 goal,
                 closes,
                 required,
+                paused: p.paused,
+                retention_days,
+                retention: p.retention,
                 texts,
             },
             limits,

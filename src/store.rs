@@ -40,6 +40,8 @@ pub enum StoreError {
     Closed,
     #[error("cannot write the export: {0}")]
     Export(#[from] io::Error),
+    #[error("{0} record(s) of the export are not in this data folder: nothing was deleted")]
+    NotInStore(u64),
 }
 
 fn write_err(e: impl std::fmt::Display) -> StoreError {
@@ -163,6 +165,44 @@ impl Store {
             .flatten()
             .map(|v| String::from_utf8_lossy(&v).into_owned())
             .unwrap_or_default()
+    }
+
+    /// The petition this folder belongs to, once bound.
+    pub fn petition_slug(&self) -> Option<String> {
+        Some(self.meta_string("petition")).filter(|s| !s.is_empty())
+    }
+
+    /// When the last verified purge happened (Unix seconds).
+    pub fn last_purge(&self) -> Option<u64> {
+        let v = self.meta.get("purged_at").ok()??;
+        Some(u64::from_be_bytes(v.as_ref().try_into().ok()?))
+    }
+
+    /// Deletes exactly the given records, all or none: every one must be
+    /// present. Durable before it returns. Gives (deleted, remaining).
+    pub fn purge(&self, ids: &[RecordId], now: u64) -> Result<(u64, u64), StoreError> {
+        let mut missing = 0;
+        for id in ids {
+            if !self.contains(id)? {
+                missing += 1;
+            }
+        }
+        if missing > 0 {
+            return Err(StoreError::NotInStore(missing));
+        }
+        let mut batch = sled::Batch::default();
+        for id in ids {
+            batch.remove(&id.0);
+        }
+        self.signatures.apply_batch(batch).map_err(write_err)?;
+        self.meta
+            .insert("purged_at", &now.to_be_bytes())
+            .map_err(write_err)?;
+        self.db.flush().map_err(write_err)?;
+        self.sync().map_err(write_err)?;
+        let remaining = self.signatures.len() as u64;
+        self.count.store(remaining, Ordering::Relaxed);
+        Ok((ids.len() as u64, remaining))
     }
 
     /// Streams every stored ciphertext as an export.

@@ -284,6 +284,7 @@ fn limits_switch_off_in_one_place() {
 }
 
 /// A local stand-in for hCaptcha's verify endpoint: "good" passes.
+#[cfg(feature = "hcaptcha")]
 fn hcaptcha_stand_in() -> (String, std::sync::mpsc::Receiver<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/siteverify", listener.local_addr().unwrap());

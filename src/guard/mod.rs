@@ -86,6 +86,7 @@ impl Guard {
         let limiters = Limiters::new(
             rate::hourly(limits.per_address_burst, limits.per_address_per_hour),
             rate::hourly(limits.no_js_burst, limits.no_js_per_hour),
+            rate::hourly(limits.code_attempts_burst, limits.code_attempts_per_hour),
         );
         Guard {
             pow: Pow::new(),
@@ -147,6 +148,21 @@ impl Guard {
         }
         self.limiters
             .per_address
+            .check_key(&who)
+            .map_err(|not_until| Refusal::TooManyFromHere {
+                retry_after: not_until.wait_time_from(governor::clock::Clock::now(
+                    &governor::clock::DefaultClock::default(),
+                )),
+            })
+    }
+
+    /// Counts one withdrawal or receipt check from `who`.
+    pub fn admit_code_attempt(&self, who: AddrKey) -> Result<(), Refusal> {
+        if !self.limits.enabled {
+            return Ok(());
+        }
+        self.limiters
+            .codes
             .check_key(&who)
             .map_err(|not_until| Refusal::TooManyFromHere {
                 retry_after: not_until.wait_time_from(governor::clock::Clock::now(

@@ -83,13 +83,16 @@ pub fn hourly(burst: u32, per_hour: u32) -> Quota {
 pub struct Limiters {
     pub per_address: DefaultKeyedRateLimiter<AddrKey>,
     pub no_js: DefaultDirectRateLimiter,
+    /// Withdrawal and receipt checks: few, so codes cannot be guessed at scale.
+    pub codes: DefaultKeyedRateLimiter<AddrKey>,
 }
 
 impl Limiters {
-    pub fn new(per_address: Quota, no_js: Quota) -> Self {
+    pub fn new(per_address: Quota, no_js: Quota, codes: Quota) -> Self {
         Limiters {
             per_address: RateLimiter::keyed(per_address),
             no_js: RateLimiter::direct(no_js),
+            codes: RateLimiter::keyed(codes),
         }
     }
 }
@@ -192,7 +195,7 @@ mod tests {
 
     #[test]
     fn one_address_is_limited_without_touching_another() {
-        let l = Limiters::new(hourly(3, 3), hourly(1, 1));
+        let l = Limiters::new(hourly(3, 3), hourly(1, 1), hourly(1, 1));
         let h = AddrHasher::new(0);
         let a = h.key("192.0.2.1".parse().unwrap(), 0);
         let b = h.key("192.0.2.2".parse().unwrap(), 0);

@@ -8,6 +8,7 @@ mod headers;
 mod listener;
 mod pages;
 mod sign;
+mod withdraw;
 
 pub use form::{FormError, HONEYPOT, decode_pairs, decode_sign_form};
 pub use headers::{CSP, CSP_WITH_HCAPTCHA};
@@ -34,7 +35,11 @@ pub const BODY_LIMIT: usize = 16 * 1024;
 
 /// Everything a handler needs, shared read-only (writes go through `committer`).
 pub struct App {
-    pub petition: Petition,
+    /// The petition as last loaded: swapped whole on SIGHUP, never edited in place,
+    /// so a request sees one consistent version from start to end.
+    pub petition: std::sync::RwLock<Arc<Petition>>,
+    /// Where the petition was loaded from, for reloads (none for the built-in demo).
+    pub config_path: Option<std::path::PathBuf>,
     pub recipients: Recipients,
     pub store: Arc<Store>,
     pub committer: Committer,
@@ -44,26 +49,44 @@ pub struct App {
 }
 
 impl App {
+    /// The current petition.
+    pub fn petition(&self) -> Arc<Petition> {
+        self.petition
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Re-reads the config file and swaps in its `[petition]` section.
+    /// Other sections (listen address, keys, limits) need a restart.
+    pub fn reload(&self) -> Result<(), String> {
+        let Some(path) = &self.config_path else {
+            return Err("the demo has no config file to reload".into());
+        };
+        let config = crate::config::Config::load(path).map_err(|e| e.to_string())?;
+        let current = self.petition();
+        if config.petition.slug != current.slug {
+            return Err("the slug changed; a data folder holds one petition, so the change needs a new --data folder"
+                .into());
+        }
+        *self.petition.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(config.petition);
+        Ok(())
+    }
+
     /// The petition page for `who`, with a fresh challenge; optionally
     /// re-filled with a rejected form and its problems.
     fn form_page<'a>(
         &'a self,
+        petition: &'a Petition,
         lang: &'a str,
         who: crate::guard::rate::AddrKey,
         form: Option<&'a crate::record::SignForm>,
         problems: &[(crate::record::Field, crate::record::Problem)],
     ) -> pages::PetitionPage<'a> {
-        let closed = self.petition.is_closed(time::OffsetDateTime::now_utc());
+        let closed = petition.is_closed(time::OffsetDateTime::now_utc());
         let count = self.store.count();
-        let mut page = pages::PetitionPage::new(
-            &self.petition,
-            lang,
-            count,
-            closed,
-            self.demo,
-            form,
-            problems,
-        );
+        let mut page =
+            pages::PetitionPage::new(petition, lang, count, closed, self.demo, form, problems);
         page.challenge = self.guard.challenge(who);
         page.hcaptcha_site_key = self.guard.hcaptcha_site_key();
         page
@@ -83,6 +106,12 @@ pub fn router(app: Arc<App>) -> Router {
             "/sign",
             post(sign::sign).get(|| async { axum::response::Redirect::to("/") }),
         )
+        .route(
+            "/withdraw",
+            get(withdraw::withdraw_form).post(withdraw::withdraw),
+        )
+        .route("/receipt", get(withdraw::check_form).post(withdraw::check))
+        .route("/about", get(about))
         .route("/count", get(count))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/static/style.css", get(stylesheet))
@@ -101,7 +130,7 @@ pub fn router(app: Arc<App>) -> Router {
 }
 
 #[derive(Deserialize)]
-struct LangQuery {
+pub(crate) struct LangQuery {
     lang: Option<String>,
 }
 
@@ -155,15 +184,43 @@ async fn petition_page(
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let lang = choose_lang(&app.petition, q.lang.as_deref(), &headers);
+    let petition = app.petition();
+    let lang = choose_lang(&petition, q.lang.as_deref(), &headers);
     let who = app.guard.client(peer.0, &headers);
-    pages::render(StatusCode::OK, &app.form_page(lang, who, None, &[]))
+    pages::render(
+        StatusCode::OK,
+        &app.form_page(&petition, lang, who, None, &[]),
+    )
+}
+
+async fn about(
+    State(app): State<Arc<App>>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let petition = app.petition();
+    let lang = choose_lang(&petition, q.lang.as_deref(), &headers);
+    pages::render(
+        StatusCode::OK,
+        &pages::AboutPage {
+            lang,
+            demo: app.demo,
+        },
+    )
 }
 
 async fn count(State(app): State<Arc<App>>) -> Response {
-    let body = serde_json::json!({ "count": app.store.count(), "goal": app.petition.goal });
+    let body = serde_json::json!({ "count": app.store.count(), "goal": app.petition().goal });
     (
-        [(header::CONTENT_TYPE, "application/json")],
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            // Readers may share a cached answer for a few seconds: a flood of
+            // them never reaches the store, and the count is public anyway.
+            (
+                header::CACHE_CONTROL,
+                "public, max-age=10, stale-while-revalidate=30",
+            ),
+        ],
         body.to_string(),
     )
         .into_response()
@@ -199,8 +256,9 @@ async fn pow_script() -> Response {
 }
 
 async fn not_found(State(app): State<Arc<App>>) -> Response {
+    let petition = app.petition();
     let page = pages::MessagePage {
-        lang: &app.petition.default_lang,
+        lang: &petition.default_lang,
         demo: app.demo,
         heading: "Page not found",
         message: "There is nothing at this address.",
@@ -222,15 +280,37 @@ pub async fn serve(
     let listener = listener::Guarded::new(tcp, limits.max_connections, idle, 4 * idle);
     println!("undersign: listening on http://{addr}");
     let app = Arc::new(app);
+    let reloader = tokio::spawn(reload_on_hangup(app.clone()));
     let service = router(app.clone()).into_make_service_with_connect_info::<Peer>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     // Dropping the last Committer lets the store thread finish its queue and exit.
+    reloader.abort();
+    let _ = reloader.await;
     drop(app);
     let _ = tokio::task::spawn_blocking(move || store_thread.join()).await;
     println!("undersign: stopped; every acknowledged signature is on disk");
     Ok(())
+}
+
+/// SIGHUP re-reads the config's `[petition]`: pause or reopen signing, change
+/// the closing date, goal or texts without a restart.
+async fn reload_on_hangup(app: Arc<App>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut hup) = signal(SignalKind::hangup()) else {
+        return;
+    };
+    while hup.recv().await.is_some() {
+        match app.reload() {
+            Ok(()) => {
+                let p = app.petition();
+                let state = if p.paused { "paused" } else { "open" };
+                println!("undersign: reloaded the petition; signing is {state}");
+            }
+            Err(e) => println!("undersign: reload refused, keeping the running petition: {e}"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -59,6 +59,7 @@ pub struct PetitionPage<'a> {
     pub text: &'a PetitionText,
     pub fallback: bool,
     pub count: u64,
+    pub paused: bool,
     pub count_for_bar: u64,
     pub goal: Option<u64>,
     pub percent: u64,
@@ -154,6 +155,7 @@ impl<'a> PetitionPage<'a> {
             text: petition.text(lang),
             fallback: !petition.texts.contains_key(lang),
             count,
+            paused: petition.paused,
             count_for_bar: goal.map_or(count, |g| count.min(g)),
             goal,
             percent: goal.map_or(0, |g| (count.saturating_mul(100) / g).min(100)),
@@ -176,6 +178,29 @@ pub struct ReceiptPage<'a> {
     pub lang: &'a str,
     pub demo: bool,
     pub code: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "code_form.html")]
+pub struct CodeFormPage<'a> {
+    pub lang: &'a str,
+    pub demo: bool,
+    pub heading: &'a str,
+    pub intro: &'a str,
+    pub action: &'a str,
+    pub button: &'a str,
+    pub other_href: &'a str,
+    pub other_label: &'a str,
+    /// The outcome of a submitted code; never the code itself.
+    pub result: Option<&'a str>,
+    pub error: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "about.html")]
+pub struct AboutPage<'a> {
+    pub lang: &'a str,
+    pub demo: bool,
 }
 
 #[derive(Template)]

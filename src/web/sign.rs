@@ -105,8 +105,19 @@ async fn sign_inner(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let json = wants_json(headers);
-    let default_lang = choose_lang(&app.petition, None, headers);
-    if app.petition.is_closed(time::OffsetDateTime::now_utc()) {
+    let petition = app.petition();
+    let default_lang = choose_lang(&petition, None, headers);
+    if petition.paused {
+        return refuse(
+            app,
+            default_lang,
+            json,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Signing is paused",
+            "The organizers have paused signing for now. Nothing you sent was kept. Please come back later.",
+        );
+    }
+    if petition.is_closed(time::OffsetDateTime::now_utc()) {
         return refuse(
             app,
             default_lang,
@@ -171,9 +182,9 @@ async fn sign_inner(
         }
     };
     drop(body);
-    let lang = choose_lang(&app.petition, Some(&form.lang), headers);
+    let lang = choose_lang(&petition, Some(&form.lang), headers);
 
-    let signature = match Signature::parse(&form, &app.petition.required) {
+    let signature = match Signature::parse(&form, &petition.required) {
         Ok(s) => s,
         Err(problems) => {
             if json {
@@ -189,7 +200,7 @@ async fn sign_inner(
                 )
                     .into_response();
             }
-            let page = app.form_page(lang, who, Some(&form), &problems);
+            let page = app.form_page(&petition, lang, who, Some(&form), &problems);
             return pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
@@ -222,7 +233,7 @@ async fn sign_inner(
                 )
                     .into_response();
             }
-            let mut page = app.form_page(lang, who, Some(&form), &[]);
+            let mut page = app.form_page(&petition, lang, who, Some(&form), &[]);
             page.notice = Some(notice);
             return pages::render(StatusCode::FORBIDDEN, &page);
         }
@@ -232,7 +243,7 @@ async fn sign_inner(
     let code = ReceiptCode::generate();
     let day = time::OffsetDateTime::now_utc().date().to_string();
     let envelope = Envelope {
-        petition: &app.petition.slug,
+        petition: &petition.slug,
         lang,
         day: &day,
         check: assessment.check,

@@ -1,0 +1,379 @@
+//! A petition's life: withdrawal, receipt checks, counting, closing, pausing, purging, retention.
+
+mod common;
+use common::*;
+
+use std::time::{Duration, Instant};
+
+fn post(server: &Server, path: &str, body: &str) -> Response {
+    server.request(
+        "POST",
+        path,
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "application/json"),
+        ],
+        body.as_bytes(),
+    )
+}
+
+fn post_html(server: &Server, path: &str, body: &str) -> Response {
+    server.request(
+        "POST",
+        path,
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        body.as_bytes(),
+    )
+}
+
+fn counted(server: &Server, code: &str) -> bool {
+    let r = post(server, "/receipt", &format!("code={code}"));
+    assert_eq!(r.status, 200, "{}", r.text());
+    r.json()["counted"].as_bool().unwrap()
+}
+
+#[test]
+fn withdraw_round_trip() {
+    let org = Org::new();
+    let mut server = Server::start(&org);
+    let keep = server
+        .sign_json(&pairs(&signer("Stay", "Here", "", "stay@example.org")))
+        .receipt()
+        .unwrap();
+    let code = server
+        .sign_json(&pairs(&signer("Go", "Away", "", "go@example.org")))
+        .receipt()
+        .unwrap();
+    assert_eq!(server.count(), 2);
+    assert!(counted(&server, &code));
+
+    // The HTML page answers neutrally and never shows the code.
+    let r = post_html(&server, "/withdraw", &format!("code={code}"));
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("is now deleted"));
+    assert!(!r.text().contains(&code));
+    assert_eq!(r.header("connection").as_deref(), Some("close"));
+    assert_eq!(server.count(), 1);
+    assert!(
+        !counted(&server, &code),
+        "the old code now says not counted"
+    );
+    assert!(counted(&server, &keep));
+    server.stop();
+
+    let records = org.decrypt(&org.export());
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["email"], "stay@example.org");
+}
+
+#[test]
+fn a_wrong_code_gets_the_same_answer_in_the_same_time() {
+    let org = Org::new();
+    let server = Server::start(&org);
+    let code = server
+        .sign_json(&pairs(&signer("Real", "Code", "", "r@example.org")))
+        .receipt()
+        .unwrap();
+    let wrong = "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AA";
+    let timed = |c: &str| {
+        let t = Instant::now();
+        let r = post_html(&server, "/withdraw", &format!("code={c}"));
+        (r.status, r.text().replace(c, ""), t.elapsed())
+    };
+    let (s1, text1, t1) = timed(wrong);
+    let (s2, text2, t2) = timed(&code);
+    assert_eq!((s1, &text1), (s2, &text2), "same status and page");
+    let floor = Duration::from_millis(800);
+    assert!(
+        t1 >= floor && t2 >= floor,
+        "both wait the same floor: {t1:?} {t2:?}"
+    );
+    assert!(
+        t1.abs_diff(t2) < Duration::from_millis(400),
+        "{t1:?} vs {t2:?}"
+    );
+    assert_eq!(server.count(), 0);
+}
+
+#[test]
+fn malformed_codes_are_refused_without_echo() {
+    let org = Org::new();
+    let server = Server::start(&org);
+    for bad in ["", "12345", "not a code at all!", "%FF%FE", &"A".repeat(40)] {
+        let r = post_html(&server, "/withdraw", &format!("code={bad}"));
+        assert_eq!(r.status, 422, "{bad}");
+        assert!(r.text().contains("not a receipt code"));
+        let r = post(&server, "/receipt", &format!("code={bad}"));
+        assert_eq!(r.status, 422, "{bad}");
+    }
+    assert_eq!(server.get("/withdraw").status, 200);
+    assert_eq!(server.get("/receipt").status, 200);
+}
+
+#[test]
+fn code_attempts_are_rate_limited() {
+    let org = Org::new();
+    let config = org.config("[limits]\ncode_attempts_burst = 2\ncode_attempts_per_hour = 1\n");
+    let server = Server::start_with(&org, &config, &[], &[]);
+    for _ in 0..2 {
+        assert_eq!(
+            post(&server, "/receipt", "code=AAAAAAAAAAAAAAAAAAAAAAAAAA").status,
+            200
+        );
+    }
+    assert_eq!(
+        post(&server, "/receipt", "code=AAAAAAAAAAAAAAAAAAAAAAAAAA").status,
+        429
+    );
+    assert_eq!(
+        post_html(&server, "/withdraw", "code=AAAAAAAAAAAAAAAAAAAAAAAAAA").status,
+        429
+    );
+}
+
+#[test]
+fn the_receipt_page_explains_withdrawal_without_a_code_in_any_link() {
+    let org = Org::new();
+    let server = Server::start(&org);
+    let r = server.sign_html(&pairs(&signer("Link", "Less", "", "l@example.org")));
+    let code = r.receipt().unwrap();
+    let page = r.text();
+    assert!(page.contains("href=\"/withdraw"));
+    for href in page.split("href=\"").skip(1) {
+        let url = &href[..href.find('"').unwrap()];
+        assert!(
+            !url.contains(&code) && !url.contains(&code.replace('-', "")),
+            "{url}"
+        );
+    }
+    assert!(r.header("location").is_none());
+}
+
+#[test]
+fn count_is_cacheable_and_the_page_shows_progress() {
+    let org = Org::new();
+    let server = Server::start(&org);
+    server.sign_json(&pairs(&signer("One", "Signer", "", "o@example.org")));
+    let r = server.get("/count");
+    let cc = r.header("cache-control").unwrap();
+    assert!(
+        cc.contains("max-age=10") && cc.contains("stale-while-revalidate"),
+        "{cc}"
+    );
+    let page = server.get("/").text();
+    assert!(
+        page.contains("<progress max=\"5000\" value=\"1\""),
+        "a progress bar without JavaScript"
+    );
+}
+
+#[test]
+fn a_closed_petition_refuses_signing_and_keeps_its_count() {
+    let org = Org::new();
+    let config = org.config("");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("closes = 2027-06-30", "closes = 2020-01-01");
+    std::fs::write(&config, text).unwrap();
+    let server = Server::start_with(&org, &config, &[], &[]);
+    let page = server.get("/").text();
+    assert!(page.contains("Signing has closed"));
+    assert!(!page.contains("action=\"/sign\""));
+    assert!(page.contains("signatures"));
+    let r = server.sign_html(&pairs(&signer("Too", "Late", "", "t@example.org")));
+    assert_eq!(r.status, 410);
+    assert!(r.text().contains("no longer accepts"));
+    assert_eq!(server.count(), 0);
+}
+
+#[test]
+fn signing_pauses_and_resumes_on_sighup() {
+    let org = Org::new();
+    let config = org.config("[limits]\nenabled = false\n");
+    let server = Server::start_with(&org, &config, &[], &[]);
+    assert!(
+        server
+            .sign_json(&pairs(&signer("Before", "Pause", "", "b@example.org")))
+            .receipt()
+            .is_some()
+    );
+
+    let text = std::fs::read_to_string(&config).unwrap();
+    let paused = text.replacen("[petition]", "[petition]\npaused = true", 1);
+    let hup = |s: &Server, want: usize| {
+        std::process::Command::new("kill")
+            .args(["-HUP", &s.child.id().to_string()])
+            .status()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while s.output().matches("reloaded the petition").count() < want {
+            assert!(Instant::now() < deadline, "no reload: {}", s.output());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    std::fs::write(&config, &paused).unwrap();
+    hup(&server, 1);
+    assert!(server.get("/").text().contains("Signing is paused"));
+    let r = server.sign_json(&pairs(&signer("During", "Pause", "", "d@example.org")));
+    assert_eq!(r.status, 503);
+    assert!(r.receipt().is_none());
+
+    // A broken edit is refused and the running petition kept.
+    std::fs::write(&config, paused.replace("paused = true", "paused = maybe")).unwrap();
+    std::process::Command::new("kill")
+        .args(["-HUP", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !server.output().contains("reload refused") {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::fs::write(&config, &text).unwrap();
+    hup(&server, 2);
+    assert!(
+        server
+            .sign_json(&pairs(&signer("After", "Pause", "", "a@example.org")))
+            .receipt()
+            .is_some()
+    );
+    assert_eq!(server.count(), 2);
+}
+
+fn purge(org: &Org, export: &std::path::Path) -> std::process::Output {
+    run(&[
+        "purge",
+        "--data",
+        org.data.to_str().unwrap(),
+        "--export",
+        export.to_str().unwrap(),
+    ])
+}
+
+fn sign_n(org: &Org, tag: &str, n: usize) {
+    let server = Server::start(org);
+    for i in 0..n {
+        let r = server.sign_json(&pairs(&signer(
+            tag,
+            &i.to_string(),
+            "",
+            &format!("{tag}{i}@example.org"),
+        )));
+        assert!(r.receipt().is_some());
+    }
+}
+
+#[test]
+fn purge_deletes_exactly_what_a_verified_export_holds() {
+    let org = Org::new();
+    sign_n(&org, "old", 3);
+    let export = org.export();
+    sign_n(&org, "new", 2);
+
+    // Truncated: refused, nothing deleted.
+    let bytes = std::fs::read(&export).unwrap();
+    let truncated = org.path("truncated.jsonl");
+    std::fs::write(&truncated, &bytes[..bytes.len() - 40]).unwrap();
+    let o = purge(&org, &truncated);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("truncated") || stderr(&o).contains("altered"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Foreign: another petition's export, refused, nothing deleted.
+    let other = Org::new();
+    let other_config = other.config("").to_str().unwrap().to_string();
+    let text = std::fs::read_to_string(&other_config)
+        .unwrap()
+        .replace("rights-not-raids", "another-petition");
+    std::fs::write(&other_config, text).unwrap();
+    {
+        let s = Server::start_with(&other, std::path::Path::new(&other_config), &[], &[]);
+        assert!(
+            s.sign_json(&pairs(&signer("Other", "One", "", "x@example.org")))
+                .receipt()
+                .is_some()
+        );
+    }
+    let foreign = other.export();
+    let o = purge(&org, &foreign);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("belongs to petition"), "{}", stderr(&o));
+
+    // Same petition slug but records this store does not hold: refused whole.
+    let o = purge(&other, &export);
+    assert!(!o.status.success());
+
+    assert_eq!(
+        org.decrypt(&org.export()).len(),
+        5,
+        "nothing was deleted by refused purges"
+    );
+
+    let o = purge(&org, &export);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("deleted 3 signature(s)") && stdout(&o).contains("2 remain"),
+        "{}",
+        stdout(&o)
+    );
+    let left: Vec<String> = org
+        .decrypt(&org.export())
+        .iter()
+        .map(|r| r["first_name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(left, ["new", "new"]);
+}
+
+#[test]
+fn retention_refuses_to_serve_until_a_verified_purge() {
+    let org = Org::new();
+    sign_n(&org, "kept", 2);
+    let config = org.config("");
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "closes = 2027-06-30",
+        "closes = 2020-01-01\nretention_days = 30",
+    );
+    std::fs::write(&config, &text).unwrap();
+    let serve = |c: &std::path::Path| {
+        run(&[
+            "serve",
+            "--config",
+            c.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+            org.data.to_str().unwrap(),
+            "--recipients",
+            org.recipients.to_str().unwrap(),
+        ])
+    };
+    let o = serve(&config);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("retention") && stderr(&o).contains("undersign purge"),
+        "{}",
+        stderr(&o)
+    );
+
+    // At the organizer's choice, only a warning.
+    let warn = org.path("warn.toml");
+    std::fs::write(
+        &warn,
+        text.replace(
+            "retention_days = 30",
+            "retention_days = 30\nretention = \"warn\"",
+        ),
+    )
+    .unwrap();
+    let server = Server::start_with(&org, &warn, &[], &[]);
+    assert!(server.output().contains("warning: retention"));
+    drop(server);
+
+    let export = org.export();
+    assert!(purge(&org, &export).status.success());
+    let server = Server::start_with(&org, &config, &[], &[]);
+    assert_eq!(server.count(), 0);
+}
