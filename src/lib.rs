@@ -11,6 +11,7 @@
 pub mod config;
 pub mod export;
 pub mod guard;
+pub mod i18n;
 pub mod offline;
 pub mod receipt;
 pub mod record;

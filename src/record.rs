@@ -49,7 +49,7 @@ impl Field {
         }
     }
 
-    fn max_chars(self) -> usize {
+    pub fn max_chars(self) -> usize {
         match self {
             Field::FirstName | Field::LastName => NAME_MAX,
             Field::Affiliation => AFFILIATION_MAX,
@@ -67,30 +67,6 @@ pub enum Problem {
     ControlCharacter,
     NotAnEmail,
     NoConsent,
-}
-
-impl Problem {
-    pub fn message(self, field: Field) -> String {
-        let what = match field {
-            Field::FirstName => "First name",
-            Field::LastName => "Last name",
-            Field::Affiliation => "Organization",
-            Field::Email => "Email",
-            Field::Consent => "Consent",
-        };
-        match self {
-            Problem::Missing => format!("{what} is required."),
-            Problem::TooLong => format!(
-                "{what} is too long: at most {} characters.",
-                field.max_chars()
-            ),
-            Problem::ControlCharacter => {
-                format!("{what} contains a character that is not allowed.")
-            }
-            Problem::NotAnEmail => "Email does not look like an address (name@example.org).".into(),
-            Problem::NoConsent => "Please tick the box to confirm you want to sign.".into(),
-        }
-    }
 }
 
 /// Which anti-abuse check a submission passed.

@@ -123,7 +123,7 @@ fn malformed_bodies_get_clear_errors_and_the_server_keeps_serving() {
         b"first_name=%FF%FE&consent=yes",
     );
     assert_eq!(bad_utf8.status, 400);
-    assert!(bad_utf8.text().contains("UTF-8"));
+    assert!(bad_utf8.text().contains("Nothing was kept"));
     let repeated = server.request("POST", "/sign", &form_type, b"email=a&email=b");
     assert_eq!(repeated.status, 400);
     let huge = vec![b'a'; 64 * 1024];

@@ -112,6 +112,7 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .route("/receipt", get(withdraw::check_form).post(withdraw::check))
         .route("/about", get(about))
+        .route("/accessibility", get(accessibility))
         .route("/count", get(count))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/static/style.css", get(stylesheet))
@@ -136,17 +137,15 @@ pub(crate) struct LangQuery {
 
 /// Picks the page language: an explicit choice, then the browser's list, then
 /// the petition default. Only languages the petition offers are chosen.
-pub fn choose_lang<'a>(
-    petition: &'a Petition,
-    explicit: Option<&str>,
-    headers: &HeaderMap,
-) -> &'a str {
-    let offered = |tag: &str| {
+pub fn choose_lang<'a>(petition: &'a Petition, explicit: Option<&str>, headers: &HeaderMap) -> &'a str {
+    let offered = |tag: &str| -> Option<&'a str> {
+        let tag = canonical_tag(tag);
         petition
             .texts
             .keys()
-            .find(|k| k.eq_ignore_ascii_case(tag))
             .map(String::as_str)
+            .chain(crate::i18n::CATALOG.languages())
+            .find(|k| k.eq_ignore_ascii_case(tag))
     };
     if let Some(l) = explicit.and_then(offered) {
         return l;
@@ -178,6 +177,20 @@ pub fn choose_lang<'a>(
     &petition.default_lang
 }
 
+/// Browsers name Chinese by region; the catalog by script. Filipino is Tagalog here.
+fn canonical_tag(tag: &str) -> &str {
+    let lower = tag.to_ascii_lowercase();
+    if lower == "zh" || lower.starts_with("zh-hans") || lower == "zh-cn" || lower == "zh-sg" {
+        "zh-Hans"
+    } else if lower.starts_with("zh-hant") || lower == "zh-tw" || lower == "zh-hk" || lower == "zh-mo" {
+        "zh-Hant"
+    } else if lower == "fil" {
+        "tl"
+    } else {
+        tag
+    }
+}
+
 async fn petition_page(
     State(app): State<Arc<App>>,
     ConnectInfo(peer): ConnectInfo<Peer>,
@@ -193,20 +206,17 @@ async fn petition_page(
     )
 }
 
-async fn about(
-    State(app): State<Arc<App>>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
-) -> Response {
+async fn about(State(app): State<Arc<App>>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
     let petition = app.petition();
     let lang = choose_lang(&petition, q.lang.as_deref(), &headers);
-    pages::render(
-        StatusCode::OK,
-        &pages::AboutPage {
-            lang,
-            demo: app.demo,
-        },
-    )
+    pages::render(StatusCode::OK, &pages::AboutPage { t: crate::i18n::CATALOG.tr(lang), lang, demo: app.demo })
+}
+
+async fn accessibility(State(app): State<Arc<App>>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+    let petition = app.petition();
+    let lang = choose_lang(&petition, q.lang.as_deref(), &headers);
+    let page = pages::AccessibilityPage { t: crate::i18n::CATALOG.tr(lang), lang, demo: app.demo };
+    pages::render(StatusCode::OK, &page)
 }
 
 async fn count(State(app): State<Arc<App>>) -> Response {
@@ -255,13 +265,16 @@ async fn pow_script() -> Response {
     )
 }
 
-async fn not_found(State(app): State<Arc<App>>) -> Response {
+async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
     let petition = app.petition();
+    let lang = choose_lang(&petition, None, &headers);
+    let t = crate::i18n::CATALOG.tr(lang);
     let page = pages::MessagePage {
-        lang: &petition.default_lang,
+        t,
+        lang,
         demo: app.demo,
-        heading: "Page not found",
-        message: "There is nothing at this address.",
+        heading: t.get("not-found-heading"),
+        message: t.get("not-found"),
     };
     pages::render(StatusCode::NOT_FOUND, &page)
 }

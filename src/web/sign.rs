@@ -13,8 +13,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use zeroize::Zeroizing;
 
+use i18n_embed_fl::fl;
+
 use super::{App, Peer, choose_lang, decode_sign_form, pages};
 use crate::guard::Refusal;
+use crate::i18n::CATALOG;
 use crate::receipt::ReceiptCode;
 use crate::record::{Envelope, Signature};
 
@@ -37,46 +40,21 @@ fn is_form(headers: &HeaderMap) -> bool {
 }
 
 /// A refusal, as a page or as JSON, with no signer value in it.
-fn refuse(
-    app: &App,
-    lang: &str,
-    json: bool,
-    status: StatusCode,
-    heading: &str,
-    message: &str,
-) -> Response {
+pub(super) fn refuse(app: &App, lang: &str, json: bool, status: StatusCode, heading: String, message: String) -> Response {
     if json {
         let body = serde_json::json!({ "error": message });
-        return (
-            status,
-            [(header::CONTENT_TYPE, "application/json")],
-            body.to_string(),
-        )
-            .into_response();
+        return (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response();
     }
-    let page = pages::MessagePage {
-        lang,
-        demo: app.demo,
-        heading,
-        message,
-    };
+    let page = pages::MessagePage { t: CATALOG.tr(lang), lang, demo: app.demo, heading, message };
     pages::render(status, &page)
 }
 
 /// 429 with a `Retry-After` the signer's browser and the page both state.
-fn too_many(app: &App, lang: &str, json: bool, retry_after: Duration, message: &str) -> Response {
+fn too_many(app: &App, lang: &str, json: bool, retry_after: Duration, message: String) -> Response {
+    let l = CATALOG.loader(lang);
     let minutes = retry_after.as_secs().div_ceil(60).max(1);
-    let text = format!(
-        "{message} Nothing you sent was kept. Please try again in about {minutes} minute(s)."
-    );
-    let mut r = refuse(
-        app,
-        lang,
-        json,
-        StatusCode::TOO_MANY_REQUESTS,
-        "Please try again a little later",
-        &text,
-    );
+    let text = format!("{message} {}", fl!(l, "try-again-in", minutes = minutes));
+    let mut r = refuse(app, lang, json, StatusCode::TOO_MANY_REQUESTS, fl!(l, "try-later-heading"), text);
     let secs = retry_after.as_secs().max(1).to_string();
     if let Ok(v) = HeaderValue::from_str(&secs) {
         r.headers_mut().insert(header::RETRY_AFTER, v);
@@ -98,91 +76,45 @@ pub async fn sign(
     response
 }
 
-async fn sign_inner(
-    app: &App,
-    peer: Peer,
-    headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
+async fn sign_inner(app: &App, peer: Peer, headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
     let json = wants_json(headers);
     let petition = app.petition();
     let default_lang = choose_lang(&petition, None, headers);
+    let l = CATALOG.loader(default_lang);
     if petition.paused {
-        return refuse(
-            app,
-            default_lang,
-            json,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Signing is paused",
-            "The organizers have paused signing for now. Nothing you sent was kept. Please come back later.",
-        );
+        let (h, m) = (fl!(l, "paused-heading"), fl!(l, "paused-refused"));
+        return refuse(app, default_lang, json, StatusCode::SERVICE_UNAVAILABLE, h, m);
     }
     if petition.is_closed(time::OffsetDateTime::now_utc()) {
-        return refuse(
-            app,
-            default_lang,
-            json,
-            StatusCode::GONE,
-            "Signing has closed",
-            "This petition no longer accepts signatures. Nothing you sent was kept.",
-        );
+        let (h, m) = (fl!(l, "closed-heading"), fl!(l, "closed-refused"));
+        return refuse(app, default_lang, json, StatusCode::GONE, h, m);
     }
     if !is_form(headers) {
-        return refuse(
-            app,
-            default_lang,
-            json,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "The form could not be read",
-            "Signatures are sent as an ordinary web form (application/x-www-form-urlencoded). Nothing was kept.",
-        );
+        let (h, m) = (fl!(l, "form-unreadable-heading"), fl!(l, "form-wrong-type"));
+        return refuse(app, default_lang, json, StatusCode::UNSUPPORTED_MEDIA_TYPE, h, m);
     }
     let body = match body {
         Ok(b) => b,
         Err(rejection) => {
             let status = rejection.status();
-            let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                "The form was too large to accept. Please shorten what you typed and try again. Nothing was kept."
-            } else {
-                "The form could not be received. Please try again. Nothing was kept."
-            };
-            return refuse(
-                app,
-                default_lang,
-                json,
-                status,
-                "The form could not be read",
-                message,
-            );
+            let m = if status == StatusCode::PAYLOAD_TOO_LARGE { fl!(l, "form-too-large") } else { fl!(l, "form-broken") };
+            return refuse(app, default_lang, json, status, fl!(l, "form-unreadable-heading"), m);
         }
     };
 
     let who = app.guard.client(peer.0, headers);
     if let Err(Refusal::TooManyFromHere { retry_after }) = app.guard.admit(who) {
-        let message = "Too many signatures were sent from your network in a short time. If many people share \
-                       your connection (a shelter, a campus, Tor), this is not about you.";
-        return too_many(app, default_lang, json, retry_after, message);
+        return too_many(app, default_lang, json, retry_after, fl!(l, "too-many-from-network"));
     }
 
-    let (form, guard_fields) = match decode_sign_form(&body) {
-        Ok(f) => f,
-        Err(e) => {
-            let message = format!(
-                "{}. Please go back and try again. Nothing was kept.",
-                capitalize(&e.to_string())
-            );
-            return refuse(
-                app,
-                default_lang,
-                json,
-                StatusCode::BAD_REQUEST,
-                "The form could not be read",
-                &message,
-            );
-        }
+    let Ok((form, guard_fields)) = decode_sign_form(&body) else {
+        let (h, m) = (fl!(l, "form-unreadable-heading"), fl!(l, "form-broken"));
+        return refuse(app, default_lang, json, StatusCode::BAD_REQUEST, h, m);
     };
     drop(body);
     let lang = choose_lang(&petition, Some(&form.lang), headers);
+    let t = CATALOG.tr(lang);
+    let l = t.loader();
 
     let signature = match Signature::parse(&form, &petition.required) {
         Ok(s) => s,
@@ -190,14 +122,10 @@ async fn sign_inner(
             if json {
                 let errors: serde_json::Map<String, serde_json::Value> = problems
                     .iter()
-                    .map(|(f, p)| (f.name().to_string(), p.message(*f).into()))
+                    .map(|(f, p)| (f.name().to_string(), pages::problem_text(&t, *f, *p).into()))
                     .collect();
                 let body = serde_json::json!({ "errors": errors });
-                return (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    [(header::CONTENT_TYPE, "application/json")],
-                    body.to_string(),
-                )
+                return (StatusCode::UNPROCESSABLE_ENTITY, [(header::CONTENT_TYPE, "application/json")], body.to_string())
                     .into_response();
             }
             let page = app.form_page(&petition, lang, who, Some(&form), &problems);
@@ -207,30 +135,15 @@ async fn sign_inner(
 
     let assessment = match app.guard.assess(&guard_fields).await {
         Ok(a) => a,
+        Err(Refusal::NoJsBudget { retry_after }) => {
+            return too_many(app, lang, json, retry_after, fl!(l, "no-js-budget"));
+        }
         Err(refusal) => {
-            let notice = match refusal {
-                Refusal::NoJsBudget { retry_after } => {
-                    let message = "Many people are signing without JavaScript right now, and the server accepts \
-                                   only a limited number of those at a time to keep out automated spam. Signing \
-                                   from a browser with JavaScript on also works.";
-                    return too_many(app, lang, json, retry_after, message);
-                }
-                Refusal::TooManyFromHere { .. } | Refusal::BadChallenge => {
-                    "This form was already used or could not be checked. Nothing was kept. Please check your \
-                     details below and press \u{201c}Sign the petition\u{201d} again."
-                }
-                Refusal::CaptchaFailed => {
-                    "The captcha could not be checked. Nothing was kept. Please solve it again and press \
-                     \u{201c}Sign the petition\u{201d}."
-                }
-            };
+            let notice =
+                if refusal == Refusal::CaptchaFailed { fl!(l, "captcha-failed") } else { fl!(l, "bad-challenge") };
             if json {
                 let body = serde_json::json!({ "error": notice });
-                return (
-                    StatusCode::FORBIDDEN,
-                    [(header::CONTENT_TYPE, "application/json")],
-                    body.to_string(),
-                )
+                return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "application/json")], body.to_string())
                     .into_response();
             }
             let mut page = app.form_page(&petition, lang, who, Some(&form), &[]);
@@ -242,69 +155,27 @@ async fn sign_inner(
 
     let code = ReceiptCode::generate();
     let day = time::OffsetDateTime::now_utc().date().to_string();
-    let envelope = Envelope {
-        petition: &petition.slug,
-        lang,
-        day: &day,
-        check: assessment.check,
-        flags: &assessment.flags,
-    };
+    let envelope =
+        Envelope { petition: &petition.slug, lang, day: &day, check: assessment.check, flags: &assessment.flags };
     let sealed = signature
         .to_padded_json(&envelope)
         .ok()
         .and_then(|plaintext| app.recipients.seal(&plaintext).ok());
     drop(signature);
     let Some(ciphertext) = sealed else {
-        return refuse(
-            app,
-            lang,
-            json,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Your signature could not be saved",
-            "Something went wrong while locking your signature. Nothing was kept. Please try again later.",
-        );
+        let (h, m) = (fl!(l, "save-failed-heading"), fl!(l, "seal-failed"));
+        return refuse(app, lang, json, StatusCode::INTERNAL_SERVER_ERROR, h, m);
     };
 
-    if app
-        .committer
-        .insert(code.record_id(), ciphertext)
-        .await
-        .is_err()
-    {
-        return refuse(
-            app,
-            lang,
-            json,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Your signature could not be saved",
-            "The server could not store your signature just now, so you have no receipt and nothing was kept. \
-             Please try again in a few minutes.",
-        );
+    if app.committer.insert(code.record_id(), ciphertext).await.is_err() {
+        let (h, m) = (fl!(l, "save-failed-heading"), fl!(l, "store-failed"));
+        return refuse(app, lang, json, StatusCode::SERVICE_UNAVAILABLE, h, m);
     }
 
     let shown: Zeroizing<String> = code.display();
     if json {
         let body = Zeroizing::new(serde_json::json!({ "receipt": shown.as_str() }).to_string());
-        return (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/json")],
-            body.to_string(),
-        )
-            .into_response();
+        return (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response();
     }
-    pages::render(
-        StatusCode::OK,
-        &pages::ReceiptPage {
-            lang,
-            demo: app.demo,
-            code: &shown,
-        },
-    )
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+    pages::render(StatusCode::OK, &pages::ReceiptPage { t, lang, demo: app.demo, code: &shown })
 }

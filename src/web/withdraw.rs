@@ -15,20 +15,15 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use zeroize::Zeroizing;
 
+use i18n_embed_fl::fl;
+
 use super::{App, LangQuery, Peer, choose_lang, decode_pairs, pages};
+use crate::i18n::CATALOG;
 use crate::receipt::ReceiptCode;
 
 /// Every withdrawal answer waits until this long after the request arrived,
 /// so a deletion and a miss look the same from outside.
 pub const WITHDRAW_FLOOR: Duration = Duration::from_millis(800);
-
-const WITHDRAW_DONE: &str = "If this code belonged to a signature, that signature is now deleted: it is no longer \
-                             counted and will not be delivered. The same message is shown for every code, so that \
-                             nobody can use this page to test codes.";
-const COUNTED: &str = "This signature is counted.";
-const NOT_COUNTED: &str =
-    "No counted signature has this code: it was withdrawn, or the code was mistyped.";
-const BAD_CODE: &str = "That is not a receipt code: it should be 26 letters and digits.";
 
 enum Kind {
     Withdraw,
@@ -36,33 +31,21 @@ enum Kind {
 }
 
 fn page<'a>(kind: &Kind, lang: &'a str, demo: bool) -> pages::CodeFormPage<'a> {
-    match kind {
-        Kind::Withdraw => pages::CodeFormPage {
-            lang,
-            demo,
-            heading: "Withdraw my signature",
-            intro: "Type the receipt code you were given when you signed. Your signature will be deleted from the \
-                    petition for good.",
-            action: "/withdraw",
-            button: "Withdraw my signature",
-            other_href: "/receipt",
-            other_label: "Check a signature instead",
-            result: None,
-            error: None,
-        },
-        Kind::Check => pages::CodeFormPage {
-            lang,
-            demo,
-            heading: "Check my signature",
-            intro: "Type the receipt code you were given when you signed to see whether your signature is still \
-                    counted. Nothing else about it is shown.",
-            action: "/receipt",
-            button: "Check",
-            other_href: "/withdraw",
-            other_label: "Withdraw a signature instead",
-            result: None,
-            error: None,
-        },
+    let t = CATALOG.tr(lang);
+    let (heading, intro, action, button) = match kind {
+        Kind::Withdraw => ("withdraw-heading", "withdraw-intro", "/withdraw", "withdraw-button"),
+        Kind::Check => ("check-heading", "check-intro", "/receipt", "check-button"),
+    };
+    pages::CodeFormPage {
+        t,
+        lang,
+        demo,
+        heading: t.get(heading),
+        intro: t.get(intro),
+        action,
+        button: t.get(button),
+        result: None,
+        error: None,
     }
 }
 
@@ -115,13 +98,7 @@ pub async fn check(
     handle(&app, peer, &headers, body, Kind::Check).await
 }
 
-async fn handle(
-    app: &App,
-    peer: Peer,
-    headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-    kind: Kind,
-) -> Response {
+async fn handle(app: &App, peer: Peer, headers: &HeaderMap, body: Result<Bytes, BytesRejection>, kind: Kind) -> Response {
     let petition = app.petition();
     let json = headers
         .get(header::ACCEPT)
@@ -140,11 +117,12 @@ async fn handle(
         })
     });
     let lang = choose_lang(&petition, Some(&lang_field), headers);
+    let l = CATALOG.loader(lang);
     let mut p = page(&kind, lang, app.demo);
 
     let who = app.guard.client(peer.0, headers);
     if app.guard.admit_code_attempt(who).is_err() {
-        p.error = Some("Too many attempts from your network. Please wait an hour and try again.");
+        p.error = Some(fl!(l, "code-too-many"));
         return show(StatusCode::TOO_MANY_REQUESTS, &p);
     }
     let code = match decoded {
@@ -154,42 +132,34 @@ async fn handle(
     drop(code_field);
     let Some(code) = code else {
         if json {
-            return json_answer(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                serde_json::json!({ "error": BAD_CODE }),
-            );
+            return json_answer(StatusCode::UNPROCESSABLE_ENTITY, serde_json::json!({ "error": fl!(l, "code-bad") }));
         }
-        p.error = Some(BAD_CODE);
+        p.error = Some(fl!(l, "code-bad"));
         return show(StatusCode::UNPROCESSABLE_ENTITY, &p);
     };
 
     let outcome = match kind {
-        Kind::Withdraw => app
-            .committer
-            .remove(code.record_id())
-            .await
-            .map(|_| WITHDRAW_DONE),
-        Kind::Check => app
-            .store
-            .contains(&code.record_id())
-            .map(|counted| if counted { COUNTED } else { NOT_COUNTED }),
+        Kind::Withdraw => app.committer.remove(code.record_id()).await.map(|_| None),
+        Kind::Check => app.store.contains(&code.record_id()).map(Some),
     };
     match outcome {
-        Ok(message) if json => {
-            let body = match kind {
-                Kind::Withdraw => serde_json::json!({ "result": "done" }),
-                Kind::Check => serde_json::json!({ "counted": message == COUNTED }),
+        Ok(counted) if json => {
+            let body = match counted {
+                None => serde_json::json!({ "result": "done" }),
+                Some(c) => serde_json::json!({ "counted": c }),
             };
             json_answer(StatusCode::OK, body)
         }
-        Ok(message) => {
-            p.result = Some(message);
+        Ok(counted) => {
+            p.result = Some(match counted {
+                None => fl!(l, "withdraw-done"),
+                Some(true) => fl!(l, "counted"),
+                Some(false) => fl!(l, "not-counted"),
+            });
             show(StatusCode::OK, &p)
         }
         Err(_) => {
-            p.error = Some(
-                "The server could not do this just now. Nothing was changed. Please try again later.",
-            );
+            p.error = Some(fl!(l, "code-failed"));
             show(StatusCode::SERVICE_UNAVAILABLE, &p)
         }
     }
