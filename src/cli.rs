@@ -317,6 +317,8 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
         store,
         committer,
         guard,
+        onion: config.onion.clone(),
+        metrics: config.metrics,
         demo,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -27,6 +27,10 @@ pub struct Config {
     pub petition: Petition,
     pub limits: Limits,
     pub hcaptcha: HcaptchaConfig,
+    /// The petition's onion service address (`…onion`), sent as `Onion-Location`.
+    pub onion: Option<String>,
+    /// Serve `GET /metrics` (aggregate counts only) to loopback clients.
+    pub metrics: bool,
 }
 
 /// Anti-abuse limits and budgets (`[limits]`). Defaults protect a real petition;
@@ -174,6 +178,9 @@ struct RawServer {
     listen: Option<SocketAddr>,
     data: Option<PathBuf>,
     recipients: Option<PathBuf>,
+    onion: Option<Spanned<String>>,
+    #[serde(default)]
+    metrics: bool,
 }
 
 #[derive(Deserialize)]
@@ -375,6 +382,30 @@ impl Config {
         };
 
         let s = raw.server;
+        let onion = match s.onion {
+            None => None,
+            Some(o) => {
+                let host = o
+                    .get_ref()
+                    .trim()
+                    .trim_start_matches("http://")
+                    .trim_end_matches('/')
+                    .to_string();
+                let label = host.strip_suffix(".onion").unwrap_or("");
+                if label.len() != 56
+                    || !label
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
+                {
+                    return Err(at(
+                        Some(o.span()),
+                        "onion must be a v3 onion address: 56 letters and digits, then .onion"
+                            .into(),
+                    ));
+                }
+                Some(host)
+            }
+        };
         Ok(Config {
             listen: s
                 .listen
@@ -397,6 +428,8 @@ impl Config {
             },
             limits,
             hcaptcha,
+            onion,
+            metrics: s.metrics,
         })
     }
 }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod export;
 pub mod guard;
 pub mod i18n;
+pub mod metrics;
 pub mod offline;
 pub mod receipt;
 pub mod record;

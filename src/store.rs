@@ -318,7 +318,10 @@ impl Committer {
                             Err(_) => break,
                         }
                     }
-                    match store.commit(&ops) {
+                    let started = std::time::Instant::now();
+                    let result = store.commit(&ops);
+                    crate::metrics::METRICS.committed(ops.len(), started.elapsed());
+                    match result {
                         Ok(results) => {
                             for (reply, r) in replies.drain(..).zip(results) {
                                 let _ = reply.send(Ok(r));

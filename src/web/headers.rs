@@ -47,3 +47,21 @@ pub async fn secure(
     h.remove(header::SET_COOKIE);
     response
 }
+
+/// `Onion-Location` on every page when the petition has an onion service, so
+/// Tor Browser offers the signer the onion address of the same page.
+pub async fn onion_location(
+    axum::extract::State(app): axum::extract::State<std::sync::Arc<super::App>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let target = app.onion.as_ref().map(|onion| {
+        let path = request.uri().path_and_query().map_or("/", |p| p.as_str());
+        format!("http://{onion}{path}")
+    });
+    let mut response = next.run(request).await;
+    if let Some(v) = target.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        response.headers_mut().insert("onion-location", v);
+    }
+    response
+}

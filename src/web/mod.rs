@@ -44,6 +44,10 @@ pub struct App {
     pub store: Arc<Store>,
     pub committer: Committer,
     pub guard: Guard,
+    /// The onion service address, announced with `Onion-Location`.
+    pub onion: Option<String>,
+    /// Serve `/metrics` to loopback clients.
+    pub metrics: bool,
     /// Demo mode: every page carries a banner saying nothing here is private.
     pub demo: bool,
 }
@@ -114,6 +118,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/about", get(about))
         .route("/accessibility", get(accessibility))
         .route("/count", get(count))
+        .route("/metrics", get(metrics))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/static/style.css", get(stylesheet))
         .route("/static/pow.js", get(pow_script))
@@ -127,6 +132,10 @@ pub fn router(app: Arc<App>) -> Router {
             csp,
             headers::secure,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            headers::onion_location,
+        ))
         .with_state(app)
 }
 
@@ -137,7 +146,11 @@ pub(crate) struct LangQuery {
 
 /// Picks the page language: an explicit choice, then the browser's list, then
 /// the petition default. Only languages the petition offers are chosen.
-pub fn choose_lang<'a>(petition: &'a Petition, explicit: Option<&str>, headers: &HeaderMap) -> &'a str {
+pub fn choose_lang<'a>(
+    petition: &'a Petition,
+    explicit: Option<&str>,
+    headers: &HeaderMap,
+) -> &'a str {
     let offered = |tag: &str| -> Option<&'a str> {
         let tag = canonical_tag(tag);
         petition
@@ -182,7 +195,11 @@ fn canonical_tag(tag: &str) -> &str {
     let lower = tag.to_ascii_lowercase();
     if lower == "zh" || lower.starts_with("zh-hans") || lower == "zh-cn" || lower == "zh-sg" {
         "zh-Hans"
-    } else if lower.starts_with("zh-hant") || lower == "zh-tw" || lower == "zh-hk" || lower == "zh-mo" {
+    } else if lower.starts_with("zh-hant")
+        || lower == "zh-tw"
+        || lower == "zh-hk"
+        || lower == "zh-mo"
+    {
         "zh-Hant"
     } else if lower == "fil" {
         "tl"
@@ -206,17 +223,45 @@ async fn petition_page(
     )
 }
 
-async fn about(State(app): State<Arc<App>>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+async fn about(
+    State(app): State<Arc<App>>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
     let petition = app.petition();
     let lang = choose_lang(&petition, q.lang.as_deref(), &headers);
-    pages::render(StatusCode::OK, &pages::AboutPage { t: crate::i18n::CATALOG.tr(lang), lang, demo: app.demo })
+    pages::render(
+        StatusCode::OK,
+        &pages::AboutPage {
+            t: crate::i18n::CATALOG.tr(lang),
+            lang,
+            demo: app.demo,
+        },
+    )
 }
 
-async fn accessibility(State(app): State<Arc<App>>, Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
+async fn accessibility(
+    State(app): State<Arc<App>>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
     let petition = app.petition();
     let lang = choose_lang(&petition, q.lang.as_deref(), &headers);
-    let page = pages::AccessibilityPage { t: crate::i18n::CATALOG.tr(lang), lang, demo: app.demo };
+    let page = pages::AccessibilityPage {
+        t: crate::i18n::CATALOG.tr(lang),
+        lang,
+        demo: app.demo,
+    };
     pages::render(StatusCode::OK, &page)
+}
+
+/// Aggregate counters, for the operator's monitoring on the same machine only.
+async fn metrics(State(app): State<Arc<App>>, ConnectInfo(peer): ConnectInfo<Peer>) -> Response {
+    if !app.metrics || !peer.0.ip().is_loopback() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let body = crate::metrics::METRICS.render(app.store.count());
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
 async fn count(State(app): State<Arc<App>>) -> Response {

@@ -19,13 +19,24 @@ pub struct LangLink {
 /// Every language a page can be shown in: the interface translations and the
 /// petition's own texts, each named in itself.
 pub fn languages(petition: &Petition, current: &str) -> Vec<LangLink> {
-    let mut tags: Vec<&str> = CATALOG.languages().chain(petition.texts.keys().map(String::as_str)).collect();
+    let mut tags: Vec<&str> = CATALOG
+        .languages()
+        .chain(petition.texts.keys().map(String::as_str))
+        .collect();
     tags.sort();
     tags.dedup();
     tags.into_iter()
         .map(|tag| {
-            let name = if CATALOG.has(tag) { CATALOG.tr(tag).get("lang-name") } else { tag.to_string() };
-            LangLink { tag: tag.to_string(), name, current: tag == current }
+            let name = if CATALOG.has(tag) {
+                CATALOG.tr(tag).get("lang-name")
+            } else {
+                tag.to_string()
+            };
+            LangLink {
+                tag: tag.to_string(),
+                name,
+                current: tag == current,
+            }
         })
         .collect()
 }
@@ -64,9 +75,10 @@ pub fn problem_text(t: &Tr<'_>, field: Field, problem: Problem) -> String {
         Problem::Missing if field == Field::Consent => t.get("problem-no-consent"),
         Problem::NoConsent => t.get("problem-no-consent"),
         Problem::Missing => t.text("problem-missing", "field", &label),
-        Problem::TooLong => {
-            t.texts("problem-too-long", &[("field", &label), ("max", &field.max_chars().to_string())])
-        }
+        Problem::TooLong => t.texts(
+            "problem-too-long",
+            &[("field", &label), ("max", &field.max_chars().to_string())],
+        ),
         Problem::ControlCharacter => t.text("problem-control", "field", &label),
         Problem::NotAnEmail => t.text("problem-not-email", "field", &label),
     }
@@ -113,7 +125,12 @@ impl<'a> PetitionPage<'a> {
         problems: &[(Field, Problem)],
     ) -> Self {
         let t = CATALOG.tr(lang);
-        let problem = |f: Field| problems.iter().find(|(pf, _)| *pf == f).map(|(pf, p)| problem_text(&t, *pf, *p));
+        let problem = |f: Field| {
+            problems
+                .iter()
+                .find(|(pf, _)| *pf == f)
+                .map(|(pf, p)| problem_text(&t, *pf, *p))
+        };
         let value = |f: Field| form.map_or("", |form| form.text(f));
         let r = &petition.required;
         let field = |f: Field, kind, autocomplete, required| FieldView {
@@ -132,8 +149,13 @@ impl<'a> PetitionPage<'a> {
             field(Field::Affiliation, "text", "organization", r.affiliation),
             field(Field::Email, "email", "email", r.email),
         ];
-        let errors =
-            problems.iter().map(|(f, p)| ErrorLink { field: f.name(), message: problem_text(&t, *f, *p) }).collect();
+        let errors = problems
+            .iter()
+            .map(|(f, p)| ErrorLink {
+                field: f.name(),
+                message: problem_text(&t, *f, *p),
+            })
+            .collect();
         let goal = petition.goal;
         let fallback = !petition.texts.contains_key(lang);
         PetitionPage {
@@ -143,7 +165,11 @@ impl<'a> PetitionPage<'a> {
             langs: languages(petition, lang),
             text: petition.text(lang),
             fallback,
-            text_lang: if fallback { &petition.default_lang } else { lang },
+            text_lang: if fallback {
+                &petition.default_lang
+            } else {
+                lang
+            },
             count,
             paused: petition.paused,
             count_for_bar: goal.map_or(count, |g| count.min(g)),
@@ -216,6 +242,10 @@ pub struct MessagePage<'a> {
 pub fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "page could not be rendered").into_response(),
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "page could not be rendered",
+        )
+            .into_response(),
     }
 }

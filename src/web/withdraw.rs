@@ -33,7 +33,12 @@ enum Kind {
 fn page<'a>(kind: &Kind, lang: &'a str, demo: bool) -> pages::CodeFormPage<'a> {
     let t = CATALOG.tr(lang);
     let (heading, intro, action, button) = match kind {
-        Kind::Withdraw => ("withdraw-heading", "withdraw-intro", "/withdraw", "withdraw-button"),
+        Kind::Withdraw => (
+            "withdraw-heading",
+            "withdraw-intro",
+            "/withdraw",
+            "withdraw-button",
+        ),
         Kind::Check => ("check-heading", "check-intro", "/receipt", "check-button"),
     };
     pages::CodeFormPage {
@@ -98,7 +103,13 @@ pub async fn check(
     handle(&app, peer, &headers, body, Kind::Check).await
 }
 
-async fn handle(app: &App, peer: Peer, headers: &HeaderMap, body: Result<Bytes, BytesRejection>, kind: Kind) -> Response {
+async fn handle(
+    app: &App,
+    peer: Peer,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    kind: Kind,
+) -> Response {
     let petition = app.petition();
     let json = headers
         .get(header::ACCEPT)
@@ -132,14 +143,20 @@ async fn handle(app: &App, peer: Peer, headers: &HeaderMap, body: Result<Bytes, 
     drop(code_field);
     let Some(code) = code else {
         if json {
-            return json_answer(StatusCode::UNPROCESSABLE_ENTITY, serde_json::json!({ "error": fl!(l, "code-bad") }));
+            return json_answer(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                serde_json::json!({ "error": fl!(l, "code-bad") }),
+            );
         }
         p.error = Some(fl!(l, "code-bad"));
         return show(StatusCode::UNPROCESSABLE_ENTITY, &p);
     };
 
     let outcome = match kind {
-        Kind::Withdraw => app.committer.remove(code.record_id()).await.map(|_| None),
+        Kind::Withdraw => {
+            crate::metrics::METRICS.withdrawn();
+            app.committer.remove(code.record_id()).await.map(|_| None)
+        }
         Kind::Check => app.store.contains(&code.record_id()).map(Some),
     };
     match outcome {

@@ -1,0 +1,113 @@
+# undersign 界面文字：简体中文（以英文版为参考翻译）。
+# 文字要简单、简短：许多签名人使用的是第二语言。
+
+## 每个页面
+lang-name = 简体中文
+lang-nav = 语言
+demo-title = 演示。
+demo-banner = 这是一份演示用的请愿书：它的密钥就存放在本服务器上，因此在这里签署的任何内容都不是私密的。请不要填写真实信息。
+back = 返回请愿书
+link-about = 我的签名会被如何处理
+link-withdraw = 撤回签名
+link-check = 查询签名
+link-accessibility = 无障碍
+
+## 请愿书页面
+sign-jump = 签署这份请愿书
+fallback-note = 这份请愿书还没有您所用语言的版本，现以原文显示。
+signatures-label = 签名数
+count-line = { $count ->
+   *[other] { $count } 个签名
+}
+count-goal = 目标：{ $goal }
+closed-heading = 签名已截止
+closed-text = 这份请愿书已不再接受签名。感谢每一位签名的人。
+paused-heading = 签名已暂停
+paused-text = 发起人暂时停止了签名。请稍后再来。
+sign-heading = 签名
+errors-heading = { $count ->
+   *[other] 请更正以下 { $count } 个问题：
+}
+field-first-name = 名字
+field-last-name = 姓氏
+field-affiliation = 所属组织
+field-email = 电子邮箱
+optional = （选填）
+consent-label = 我同意用上面填写的信息签署这份请愿书。
+public-label = 公开列出我的姓名和所属组织，作为签名人。如果您不勾选此项，您的姓名永远不会被公开。
+kept-title = 保存的内容：
+kept-text = 您的姓名、所属组织、电子邮箱、您在上面两个选项中的选择、页面的语言和今天的日期（不含具体时间）。这些信息一送达就会被锁定，所用的密钥只有请愿发起人持有，存放在他们自己的电脑上。本服务器无法读取这些信息，不记录您的 IP 地址，也不设置任何 Cookie。
+honeypot-label = 此栏请留空
+sign-button = 签署请愿书
+pow-status = 正在确认您不是机器人……您的签名马上就会发送。
+
+## 单个栏目的问题
+problem-missing = { $field }：请填写此项。
+problem-too-long = { $field }：内容太长（最多 { $max } 个字符）。
+problem-control = { $field }：含有不允许使用的字符。
+problem-not-email = { $field }：这看起来不像电子邮箱地址（例如 name@example.org）。
+problem-no-consent = 请勾选方框，确认您要签名。
+
+## 回执页面
+receipt-title = 感谢您的签名
+receipt-heading = 谢谢您，您的签名已保存
+receipt-locked = 您的签名在存储之前，已用发起人的密钥锁定。只有他们能读取，而且只在离线状态下读取。
+receipt-code-heading = 您的回执码
+receipt-once = 此代码只显示这一次，不会保存在任何地方。请把它抄下来、打印本页，或复制到安全的地方：这是您以后撤回签名的唯一方法。任何拿到此代码的人都能撤回您的签名，所以请不要让别人知道。
+receipt-how = 如果要撤回签名，或查看签名是否仍被计入，请打开下面其中一个页面，在那里输入此代码。此代码绝不会放进链接或网址里。
+
+## 拒绝接收
+form-unreadable-heading = 无法读取表单
+form-wrong-type = 签名应以普通网页表单的形式发送。没有保存任何内容。
+form-too-large = 表单内容太多，无法接收。请缩短您填写的内容，然后再试一次。没有保存任何内容。
+form-broken = 收到的表单已损坏或不完整。请返回再试一次。没有保存任何内容。
+closed-refused = 这份请愿书已不再接受签名。您发送的内容都没有被保存。
+paused-refused = 发起人暂时停止了签名。您发送的内容都没有被保存。请稍后再来。
+try-later-heading = 请稍后再试
+too-many-from-network = 短时间内从您的网络发送的签名太多。如果有很多人共用您的网络连接（例如庇护所、校园或 Tor），这与您本人无关。
+no-js-budget = 现在有很多人在没有启用 JavaScript 的情况下签名。为了阻挡自动发送的垃圾信息，服务器同一时间只接受有限数量的这类签名。您也可以在启用了 JavaScript 的浏览器中签名。
+try-again-in = 您发送的内容都没有被保存。{ $minutes ->
+   *[other] 请在大约 { $minutes } 分钟后再试。
+}
+bad-challenge = 此表单已经使用过，或者无法验证。没有保存任何内容。请检查下面填写的信息，然后再按一次“签署请愿书”。
+captcha-failed = 无法检查人机验证的结果。没有保存任何内容。请重新完成人机验证，然后按“签署请愿书”。
+save-failed-heading = 无法保存您的签名
+seal-failed = 锁定您的签名时出错。没有保存任何内容。请稍后再试。
+store-failed = 服务器暂时无法存储您的签名，因此您没有回执，也没有保存任何内容。请过几分钟再试。
+not-found-heading = 找不到页面
+not-found = 此地址没有任何内容。
+
+## 用回执码撤回和查询
+withdraw-heading = 撤回我的签名
+withdraw-intro = 请输入您签名时得到的回执码。您的签名将从请愿书中永久删除。
+withdraw-button = 撤回我的签名
+withdraw-done = 如果此代码属于某个签名，该签名现在已被删除：它不再被计入，也不会被递交。无论输入什么代码，都会显示同样的信息，这样就没有人能利用这个页面来试探代码。
+check-heading = 查询我的签名
+check-intro = 请输入您签名时得到的回执码，查看您的签名是否仍被计入。除此之外，不会显示这个签名的任何其他信息。
+check-button = 查询
+counted = 此签名已被计入。
+not-counted = 没有任何已计入的签名使用此代码：签名已被撤回，或者代码输入有误。
+code-label = 回执码
+code-hint = 您回执上显示的 26 个字母和数字。短横线、空格和大小写都没有关系。
+code-bad = 这不是回执码：回执码应由 26 个字母和数字组成。
+code-too-many = 从您的网络尝试的次数太多。请等一小时后再试。
+code-failed = 服务器暂时无法完成这项操作。没有做任何更改。请稍后再试。
+
+## 我的签名会被如何处理
+about-heading = 我的签名会被如何处理
+about-kept-heading = 保存哪些信息
+about-kept-1 = 您签名时，服务器会保存您的名字和姓氏、所属组织（如果您填写了）、电子邮箱、您是否要求公开列出姓名、页面的语言，以及您签名的日期（只有日期，没有具体时间）。
+about-kept-2 = 服务器不保存您的 IP 地址、浏览器的详细信息或任何 Cookie。没有账户，也没有任何追踪。
+about-who-heading = 谁能读取这些信息
+about-who-1 = 您的信息一送达就会被锁定（加密），所用的密钥只有请愿发起人持有，存放在他们自己的电脑上。服务器本身无法读取这些信息，拿走或复制服务器的任何人也无法读取。发起人会在离线状态下解锁这些签名，以便递交请愿书。
+about-who-2 = 只有在您勾选了要求公开的方框时，您的姓名和所属组织才会被公开。
+about-withdraw-heading = 如何撤回您的签名
+about-withdraw-1 = 签名后，您会得到一个回执码，它只显示一次。请不要让别人知道。凭这个代码，您可以在下面的页面上撤回签名，或查询签名是否仍被计入。服务器不保存这个代码的任何副本，所以其他人无法凭它找到您的签名；如果您把它弄丢了，也没有人能把它还给您。
+about-time-heading = 保存多长时间
+about-time-1 = 请愿书递交之后，发起人会导出已锁定的签名，并把它们从服务器上删除。
+
+## 无障碍声明
+a11y-heading = 无障碍
+a11y-1 = 这份请愿书力求达到《Web 内容无障碍指南》（WCAG 2.2）的 AA 级标准。不启用 JavaScript、只用键盘、使用屏幕阅读器、在 320 像素宽的屏幕上，或放大到 200% 时，都可以正常使用。填写表单没有时间限制。
+a11y-2 = 防垃圾信息检查会在后台自动运行，绝不会要求您解答谜题。如果您按下“签署请愿书”时检查还没有完成，您的签名也会照常发送。
+a11y-3 = 如果这些页面上有任何地方难以使用，请告诉请愿发起人。

@@ -1,0 +1,113 @@
+# undersign 介面文字：繁體中文（以英文版為參考翻譯）。
+# 文字要簡單、簡短：許多簽名人使用的是第二語言。
+
+## 每個頁面
+lang-name = 繁體中文
+lang-nav = 語言
+demo-title = 示範。
+demo-banner = 這是一份示範用的請願書：它的密鑰就存放在本伺服器上，因此在這裡簽署的任何內容都不是私密的。請不要填寫真實資料。
+back = 返回請願書
+link-about = 我的簽名會如何處理
+link-withdraw = 撤回簽名
+link-check = 查詢簽名
+link-accessibility = 無障礙
+
+## 請願書頁面
+sign-jump = 簽署這份請願書
+fallback-note = 這份請願書還沒有您所用語言的版本，現以原文顯示。
+signatures-label = 簽名數
+count-line = { $count ->
+   *[other] { $count } 個簽名
+}
+count-goal = 目標：{ $goal }
+closed-heading = 簽名已截止
+closed-text = 這份請願書已不再接受簽名。感謝每一位簽名的人。
+paused-heading = 簽名已暫停
+paused-text = 發起人暫時停止了簽名。請稍後再來。
+sign-heading = 簽名
+errors-heading = { $count ->
+   *[other] 請更正以下 { $count } 個問題：
+}
+field-first-name = 名字
+field-last-name = 姓氏
+field-affiliation = 所屬組織
+field-email = 電子郵件
+optional = （選填）
+consent-label = 我同意以上方填寫的資料簽署這份請願書。
+public-label = 公開列出我的姓名和所屬組織，作為簽名人。如果您不勾選此項，您的姓名永遠不會被公開。
+kept-title = 保存的內容：
+kept-text = 您的姓名、所屬組織、電子郵件、您在上方兩個選項中的選擇、頁面的語言和今天的日期（不含具體時間）。這些資料一送達就會被鎖定，所用的密鑰只有請願發起人持有，存放在他們自己的電腦上。本伺服器無法讀取這些資料，不記錄您的 IP 位址，也不設定任何 Cookie。
+honeypot-label = 此欄請留空
+sign-button = 簽署請願書
+pow-status = 正在確認您不是機器人……您的簽名馬上就會送出。
+
+## 單一欄位的問題
+problem-missing = { $field }：請填寫此欄。
+problem-too-long = { $field }：內容太長（最多 { $max } 個字元）。
+problem-control = { $field }：含有不允許使用的字元。
+problem-not-email = { $field }：這看起來不像電子郵件地址（例如 name@example.org）。
+problem-no-consent = 請勾選方框，確認您要簽名。
+
+## 回執頁面
+receipt-title = 感謝您的簽名
+receipt-heading = 謝謝您，您的簽名已儲存
+receipt-locked = 您的簽名在儲存之前，已用發起人的密鑰鎖定。只有他們能讀取，而且只在離線狀態下讀取。
+receipt-code-heading = 您的回執碼
+receipt-once = 此代碼只顯示這一次，不會儲存在任何地方。請把它抄下來、列印本頁，或複製到安全的地方：這是您日後撤回簽名的唯一方法。任何拿到此代碼的人都能撤回您的簽名，所以請不要讓別人知道。
+receipt-how = 如果要撤回簽名，或查看簽名是否仍被計入，請開啟下方其中一個頁面，在那裡輸入此代碼。此代碼絕不會放進連結或網址裡。
+
+## 拒絕接收
+form-unreadable-heading = 無法讀取表單
+form-wrong-type = 簽名應以一般網頁表單的形式送出。沒有保存任何內容。
+form-too-large = 表單內容太多，無法接收。請縮短您填寫的內容，然後再試一次。沒有保存任何內容。
+form-broken = 收到的表單已損壞或不完整。請返回再試一次。沒有保存任何內容。
+closed-refused = 這份請願書已不再接受簽名。您送出的內容都沒有被保存。
+paused-refused = 發起人暫時停止了簽名。您送出的內容都沒有被保存。請稍後再來。
+try-later-heading = 請稍後再試
+too-many-from-network = 短時間內從您的網路送出的簽名太多。如果有很多人共用您的網路連線（例如庇護所、校園或 Tor），這與您本人無關。
+no-js-budget = 現在有很多人在沒有啟用 JavaScript 的情況下簽名。為了阻擋自動發送的垃圾訊息，伺服器同一時間只接受有限數量的這類簽名。您也可以在啟用了 JavaScript 的瀏覽器中簽名。
+try-again-in = 您送出的內容都沒有被保存。{ $minutes ->
+   *[other] 請在大約 { $minutes } 分鐘後再試。
+}
+bad-challenge = 此表單已經使用過，或者無法驗證。沒有保存任何內容。請檢查下方填寫的資料，然後再按一次「簽署請願書」。
+captcha-failed = 無法檢查人機驗證的結果。沒有保存任何內容。請重新完成人機驗證，然後按「簽署請願書」。
+save-failed-heading = 無法儲存您的簽名
+seal-failed = 鎖定您的簽名時出錯。沒有保存任何內容。請稍後再試。
+store-failed = 伺服器暫時無法儲存您的簽名，因此您沒有回執，也沒有保存任何內容。請過幾分鐘再試。
+not-found-heading = 找不到頁面
+not-found = 此網址沒有任何內容。
+
+## 用回執碼撤回和查詢
+withdraw-heading = 撤回我的簽名
+withdraw-intro = 請輸入您簽名時取得的回執碼。您的簽名將從請願書中永久刪除。
+withdraw-button = 撤回我的簽名
+withdraw-done = 如果此代碼屬於某個簽名，該簽名現在已被刪除：它不再被計入，也不會被遞交。無論輸入什麼代碼，都會顯示同樣的訊息，這樣就沒有人能利用這個頁面來試探代碼。
+check-heading = 查詢我的簽名
+check-intro = 請輸入您簽名時取得的回執碼，查看您的簽名是否仍被計入。除此之外，不會顯示這個簽名的任何其他資料。
+check-button = 查詢
+counted = 此簽名已被計入。
+not-counted = 沒有任何已計入的簽名使用此代碼：簽名已被撤回，或者代碼輸入有誤。
+code-label = 回執碼
+code-hint = 您回執上顯示的 26 個字母和數字。橫線、空格和大小寫都沒有關係。
+code-bad = 這不是回執碼：回執碼應由 26 個字母和數字組成。
+code-too-many = 從您的網路嘗試的次數太多。請等一小時後再試。
+code-failed = 伺服器暫時無法完成這項操作。沒有做任何變更。請稍後再試。
+
+## 我的簽名會如何處理
+about-heading = 我的簽名會如何處理
+about-kept-heading = 保存哪些資料
+about-kept-1 = 您簽名時，伺服器會保存您的名字和姓氏、所屬組織（如果您有填寫）、電子郵件、您是否要求公開列出姓名、頁面的語言，以及您簽名的日期（只有日期，沒有具體時間）。
+about-kept-2 = 伺服器不保存您的 IP 位址、瀏覽器的詳細資料或任何 Cookie。沒有帳號，也沒有任何追蹤。
+about-who-heading = 誰能讀取這些資料
+about-who-1 = 您的資料一送達就會被鎖定（加密），所用的密鑰只有請願發起人持有，存放在他們自己的電腦上。伺服器本身無法讀取這些資料，拿走或複製伺服器的任何人也無法讀取。發起人會在離線狀態下解鎖這些簽名，以便遞交請願書。
+about-who-2 = 只有在您勾選了要求公開的方框時，您的姓名和所屬組織才會被公開。
+about-withdraw-heading = 如何撤回您的簽名
+about-withdraw-1 = 簽名後，您會取得一個回執碼，它只顯示一次。請不要讓別人知道。憑這個代碼，您可以在下方的頁面上撤回簽名，或查詢簽名是否仍被計入。伺服器不保存這個代碼的任何副本，所以其他人無法憑它找到您的簽名；如果您把它弄丟了，也沒有人能把它還給您。
+about-time-heading = 保存多久
+about-time-1 = 請願書遞交之後，發起人會匯出已鎖定的簽名，並把它們從伺服器上刪除。
+
+## 無障礙聲明
+a11y-heading = 無障礙
+a11y-1 = 這份請願書力求達到《網頁內容無障礙指引》（WCAG 2.2）的 AA 級標準。不啟用 JavaScript、只用鍵盤、使用螢幕閱讀器、在 320 像素寬的螢幕上，或放大到 200% 時，都可以正常使用。填寫表單沒有時間限制。
+a11y-2 = 防垃圾訊息檢查會在背景自動執行，絕不會要求您解答謎題。如果您按下「簽署請願書」時檢查還沒有完成，您的簽名也會照常送出。
+a11y-3 = 如果這些頁面上有任何地方難以使用，請告訴請願發起人。

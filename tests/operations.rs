@@ -1,0 +1,143 @@
+//! Running it for real: graceful shutdown under load, the onion header, metrics.
+
+mod common;
+use common::*;
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[test]
+fn sigterm_under_load_finishes_in_flight_signatures_and_exits_zero() {
+    let org = Org::new();
+    let mut server = Server::start(&org);
+    let acked = Arc::new(Mutex::new(BTreeSet::new()));
+    let threads: Vec<_> = (0..8)
+        .map(|c| {
+            let (addr, acked) = (server.addr.clone(), acked.clone());
+            std::thread::spawn(move || {
+                for i in 0.. {
+                    let email = format!("term-{c}-{i}@example.org");
+                    let body = form(&pairs(&signer("Term", &format!("{c}-{i}"), "", &email)));
+                    let r = request(
+                        &addr,
+                        "POST",
+                        "/sign",
+                        &[
+                            ("Content-Type", "application/x-www-form-urlencoded"),
+                            ("Accept", "application/json"),
+                        ],
+                        body.as_bytes(),
+                    );
+                    match r.receipt() {
+                        Some(_) => {
+                            acked.lock().unwrap().insert(email);
+                        }
+                        None => return,
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(600));
+    let status = server.stop();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert!(status.success(), "exit status {status:?}");
+    assert!(
+        server
+            .output()
+            .contains("every acknowledged signature is on disk")
+    );
+    let acked = acked.lock().unwrap().clone();
+    assert!(!acked.is_empty());
+    let stored: BTreeSet<String> = org
+        .decrypt(&org.export())
+        .iter()
+        .map(|r| r["email"].as_str().unwrap().to_string())
+        .collect();
+    let lost: Vec<_> = acked.difference(&stored).collect();
+    assert!(
+        lost.is_empty(),
+        "{} acknowledged signatures lost on SIGTERM",
+        lost.len()
+    );
+}
+
+#[test]
+fn onion_location_names_the_same_page_on_the_onion_service() {
+    let org = Org::new();
+    let onion = format!("{}.onion", "a".repeat(56));
+    let config = org.config("[limits]\nenabled = false\n");
+    let text = std::fs::read_to_string(&config).unwrap().replacen(
+        "[server]",
+        &format!("[server]\nonion = \"{onion}\""),
+        1,
+    );
+    std::fs::write(&config, text).unwrap();
+    let server = Server::start_with(&org, &config, &[], &[]);
+    let r = server.get("/about?lang=fr");
+    assert_eq!(
+        r.header("onion-location").as_deref(),
+        Some(format!("http://{onion}/about?lang=fr").as_str())
+    );
+    drop(server);
+    // Without an onion address there is no header; a malformed one stops the start.
+    let plain = Server::start(&org);
+    assert!(plain.get("/").header("onion-location").is_none());
+    drop(plain);
+    let bad = org.config("");
+    let text = std::fs::read_to_string(&bad).unwrap().replacen(
+        "[server]",
+        "[server]\nonion = \"example.com\"",
+        1,
+    );
+    std::fs::write(&bad, text).unwrap();
+    let o = run(&[
+        "check",
+        "--config",
+        bad.to_str().unwrap(),
+        "--recipients",
+        org.recipients.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("onion"), "{}", stderr(&o));
+}
+
+#[test]
+fn metrics_count_without_values_and_are_off_by_default() {
+    let org = Org::new();
+    let off = Server::start(&org);
+    assert_eq!(off.get("/metrics").status, 404);
+    drop(off);
+
+    let config = org.config("[limits]\nenabled = false\n");
+    let text = std::fs::read_to_string(&config).unwrap().replacen(
+        "[server]",
+        "[server]\nmetrics = true",
+        1,
+    );
+    std::fs::write(&config, text).unwrap();
+    let server = Server::start_with(&org, &config, &[], &[]);
+    let canary = "MetricsCanaryQx9";
+    assert!(
+        server
+            .sign_json(&pairs(&signer(canary, "B", "", "m@example.org")))
+            .receipt()
+            .is_some()
+    );
+    assert_eq!(
+        server
+            .sign_json(&pairs(&signer(canary, "", "", "bad")))
+            .status,
+        422
+    );
+    let m = server.get("/metrics");
+    assert_eq!(m.status, 200);
+    let text = m.text();
+    assert!(text.contains("undersign_signatures_stored 1\n"), "{text}");
+    assert!(text.contains("undersign_rejections_total{reason=\"invalid\"} 1\n"));
+    assert!(text.contains("undersign_commit_flush_seconds_count"));
+    assert!(!text.contains(canary) && !text.contains("m@example.org"));
+}
