@@ -31,6 +31,8 @@ pub struct Config {
     pub onion: Option<String>,
     /// Serve `GET /metrics` (aggregate counts only) to loopback clients.
     pub metrics: bool,
+    /// SHA-256 of the bearer token that may download `/admin/export`.
+    pub admin_token_sha256: Option<[u8; 32]>,
 }
 
 /// Anti-abuse limits and budgets (`[limits]`). Defaults protect a real petition;
@@ -181,6 +183,7 @@ struct RawServer {
     onion: Option<Spanned<String>>,
     #[serde(default)]
     metrics: bool,
+    admin_token_sha256: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -382,6 +385,16 @@ impl Config {
         };
 
         let s = raw.server;
+        let admin_token_sha256 = match &s.admin_token_sha256 {
+            None => None,
+            Some(h) => {
+                let mut digest = [0u8; 32];
+                hex::decode_to_slice(h.get_ref().trim(), &mut digest).map_err(|_| {
+                    at(Some(h.span()), "admin_token_sha256 must be 64 hex digits (make one with `undersign token`)".into())
+                })?;
+                Some(digest)
+            }
+        };
         let onion = match s.onion {
             None => None,
             Some(o) => {
@@ -430,6 +443,7 @@ impl Config {
             hcaptcha,
             onion,
             metrics: s.metrics,
+            admin_token_sha256,
         })
     }
 }

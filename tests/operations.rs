@@ -141,3 +141,66 @@ fn metrics_count_without_values_and_are_off_by_default() {
     assert!(text.contains("undersign_commit_flush_seconds_count"));
     assert!(!text.contains(canary) && !text.contains("m@example.org"));
 }
+
+fn sha256_hex(s: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(s.as_bytes()))
+}
+
+#[test]
+fn remote_export_needs_the_token_and_gives_a_verified_export() {
+    let org = Org::new();
+    let token = "correct-horse-battery-staple-token";
+    let config = org.config("[limits]\nenabled = false\n");
+    let text = std::fs::read_to_string(&config).unwrap().replacen(
+        "[server]",
+        &format!("[server]\nadmin_token_sha256 = \"{}\"", sha256_hex(token)),
+        1,
+    );
+    std::fs::write(&config, text).unwrap();
+    let server = Server::start_with(&org, &config, &[], &[]);
+    for i in 0..3 {
+        assert!(
+            server
+                .sign_json(&pairs(&signer(
+                    "Remote",
+                    &i.to_string(),
+                    "",
+                    &format!("r{i}@example.org")
+                )))
+                .receipt()
+                .is_some()
+        );
+    }
+    assert_eq!(server.get("/admin/export").status, 401);
+    let wrong = server.request(
+        "GET",
+        "/admin/export",
+        &[("Authorization", "Bearer not-the-token")],
+        b"",
+    );
+    assert_eq!(wrong.status, 401);
+    let r = server.request(
+        "GET",
+        "/admin/export",
+        &[("Authorization", &format!("Bearer {token}"))],
+        b"",
+    );
+    assert_eq!(r.status, 200);
+    let (header, n) = undersign::export::verify(&r.body[..]).expect("a complete, verified export");
+    assert_eq!((header.petition.as_str(), n), ("rights-not-raids", 3));
+    assert!(!server.output().contains(token));
+    let file = org.path("remote.jsonl");
+    std::fs::write(&file, &r.body).unwrap();
+    assert_eq!(org.decrypt(&file).len(), 3);
+    // Without a configured token there is no remote export at all.
+    drop(server);
+    let plain = Server::start(&org);
+    let r = plain.request(
+        "GET",
+        "/admin/export",
+        &[("Authorization", &format!("Bearer {token}"))],
+        b"",
+    );
+    assert_eq!(r.status, 404);
+}

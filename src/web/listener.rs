@@ -55,6 +55,7 @@ impl Listener for Guarded {
             idle: self.idle,
             idle_timer: Box::pin(sleep(self.idle)),
             end: Box::pin(sleep_until(Instant::now() + self.lifetime)),
+            answered: false,
         };
         (conn, addr)
     }
@@ -81,12 +82,16 @@ pub struct Conn {
     idle: Duration,
     idle_timer: Pin<Box<Sleep>>,
     end: Pin<Box<Sleep>>,
+    /// Once the server has answered, the request is in: the lifetime cap (against
+    /// slowly sent requests) no longer applies, so long downloads can finish.
+    answered: bool,
 }
 
 impl Conn {
     /// Err when a limit has passed; otherwise registers for the next wake-up.
     fn check_limits(&mut self, cx: &mut Context<'_>) -> io::Result<()> {
-        if self.end.as_mut().poll(cx).is_ready() || self.idle_timer.as_mut().poll(cx).is_ready() {
+        let past_end = !self.answered && self.end.as_mut().poll(cx).is_ready();
+        if past_end || self.idle_timer.as_mut().poll(cx).is_ready() {
             return Err(io::Error::new(
                 io::ErrorKind::TimedOut,
                 "connection limit reached",
@@ -132,6 +137,7 @@ impl AsyncWrite for Conn {
     ) -> Poll<io::Result<usize>> {
         match Pin::new(&mut self.stream).poll_write(cx, data) {
             Poll::Ready(Ok(n)) => {
+                self.answered = true;
                 self.progressed();
                 Poll::Ready(Ok(n))
             }

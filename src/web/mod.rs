@@ -3,6 +3,7 @@
 //! No access log, no cookies, no third-party requests. The only lines the
 //! server prints are start-up, shutdown and storage errors without values.
 
+mod admin;
 mod form;
 mod headers;
 mod listener;
@@ -48,6 +49,8 @@ pub struct App {
     pub onion: Option<String>,
     /// Serve `/metrics` to loopback clients.
     pub metrics: bool,
+    /// SHA-256 of the token that may download `/admin/export`; none: no remote export.
+    pub admin_token_sha256: Option<[u8; 32]>,
     /// Demo mode: every page carries a banner saying nothing here is private.
     pub demo: bool,
 }
@@ -119,6 +122,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/accessibility", get(accessibility))
         .route("/count", get(count))
         .route("/metrics", get(metrics))
+        .route("/admin/export", get(admin::export))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/static/style.css", get(stylesheet))
         .route("/static/pow.js", get(pow_script))
