@@ -260,8 +260,11 @@ async fn accessibility(
 }
 
 /// Aggregate counters, for the operator's monitoring on the same machine only.
-async fn metrics(State(app): State<Arc<App>>, ConnectInfo(peer): ConnectInfo<Peer>) -> Response {
-    if !app.metrics || !peer.0.ip().is_loopback() {
+async fn metrics(State(app): State<Arc<App>>, ConnectInfo(peer): ConnectInfo<Peer>, headers: HeaderMap) -> Response {
+    // A proxy or Tor daemon on this machine also connects from loopback: a
+    // forwarded request is a visitor's, not the operator's.
+    let forwarded = headers.contains_key("x-forwarded-for") || headers.contains_key(header::FORWARDED);
+    if !app.metrics || !peer.0.ip().is_loopback() || forwarded {
         return StatusCode::NOT_FOUND.into_response();
     }
     let body = crate::metrics::METRICS.render(app.store.count());
@@ -335,6 +338,8 @@ pub async fn serve(
     listen: SocketAddr,
     store_thread: std::thread::JoinHandle<()>,
 ) -> std::io::Result<()> {
+    // Installed before anything else, so an early SIGHUP cannot end the process.
+    let hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
     let tcp = tokio::net::TcpListener::bind(listen).await?;
     let addr = tcp.local_addr()?;
     let limits = app.guard.limits();
@@ -342,7 +347,7 @@ pub async fn serve(
     let listener = listener::Guarded::new(tcp, limits.max_connections, idle, 4 * idle);
     println!("undersign: listening on http://{addr}");
     let app = Arc::new(app);
-    let reloader = tokio::spawn(reload_on_hangup(app.clone()));
+    let reloader = tokio::spawn(reload_on_hangup(app.clone(), hup));
     let service = router(app.clone()).into_make_service_with_connect_info::<Peer>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
@@ -358,11 +363,7 @@ pub async fn serve(
 
 /// SIGHUP re-reads the config's `[petition]`: pause or reopen signing, change
 /// the closing date, goal or texts without a restart.
-async fn reload_on_hangup(app: Arc<App>) {
-    use tokio::signal::unix::{SignalKind, signal};
-    let Ok(mut hup) = signal(SignalKind::hangup()) else {
-        return;
-    };
+async fn reload_on_hangup(app: Arc<App>, mut hup: tokio::signal::unix::Signal) {
     while hup.recv().await.is_some() {
         match app.reload() {
             Ok(()) => {
