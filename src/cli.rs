@@ -13,7 +13,10 @@ use undersign::config::Config;
 use undersign::guard::Guard;
 use undersign::guard::hcaptcha::Hcaptcha;
 use undersign::offline::decrypt::{self, Format};
-use undersign::offline::{keygen, private_file};
+use undersign::offline::destination::SealTo;
+use undersign::offline::passphrase::Passphrases;
+use undersign::offline::review::DEFAULT_SUSPICIOUS_FLAGS;
+use undersign::offline::{identity, keygen, paper, private_file};
 use undersign::record::{Check, Envelope, Record, SignForm, Signature};
 use undersign::seal::{Identities, Recipients};
 use undersign::store::{Committer, Store};
@@ -63,6 +66,19 @@ enum Command {
         /// Where to write the secret identity (never overwritten).
         #[arg(short, long, default_value = "undersign-identity.txt")]
         output: PathBuf,
+        /// Protect the key with a passphrase, typed twice on the terminal.
+        #[arg(long)]
+        passphrase: bool,
+        /// Read the passphrase from the first line of FILE instead (for automation
+        /// and tests; implies --passphrase).
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+        /// Also draw the key as a QR code on the terminal, for a paper copy.
+        #[arg(long)]
+        qr: bool,
+        /// Also write the key as a QR code in a printable SVG file (mode 0600, never overwritten).
+        #[arg(long, value_name = "FILE")]
+        qr_svg: Option<PathBuf>,
     },
     /// Check a config and its recipients; with --identity, prove the key can decrypt.
     Check {
@@ -73,6 +89,10 @@ enum Command {
         /// An organizer identity to test against the recipients.
         #[arg(long, short)]
         identity: Vec<PathBuf>,
+        /// Passphrase for protected identities, from the first line of FILE
+        /// (for automation and tests; the terminal is asked otherwise).
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
     },
     /// Write the encrypted export of a stopped server's data folder.
     Export {
@@ -92,9 +112,9 @@ enum Command {
         #[arg(long)]
         export: PathBuf,
     },
-    /// Decrypt an export offline into CSV or JSON Lines.
+    /// Decrypt an export offline: spreadsheet, review files, public list, report.
     Decrypt {
-        /// Identity file (age or unencrypted SSH key); repeat for several.
+        /// Identity file: age, passphrase-protected age, or SSH key; repeat for several.
         #[arg(short, long = "identity", required = true)]
         identities: Vec<PathBuf>,
         /// The export file (from `undersign export`).
@@ -104,6 +124,37 @@ enum Command {
         /// Output file (mode 0600), or - for standard output.
         #[arg(short, long, default_value = "-")]
         output: PathBuf,
+        /// Start CSV files with a UTF-8 byte-order mark, so Excel shows every script intact.
+        #[arg(long)]
+        excel: bool,
+        /// Passphrase for protected identities, from the first line of FILE
+        /// (for automation and tests; the terminal is asked otherwise).
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+        /// Where to list the duplicates dropped [default: OUTPUT.review.csv next to -o FILE].
+        #[arg(long, value_name = "FILE", conflicts_with = "keep_duplicates")]
+        review: Option<PathBuf>,
+        /// Where to set suspicious records aside [default: OUTPUT.suspicious.csv next to a CSV -o FILE].
+        #[arg(long, value_name = "FILE", conflicts_with = "keep_suspicious")]
+        suspicious: Option<PathBuf>,
+        /// Keep records with the same email as another one in the output.
+        #[arg(long)]
+        keep_duplicates: bool,
+        /// Keep suspicious records in the output (their flags stay in the flags column).
+        #[arg(long)]
+        keep_suspicious: bool,
+        /// Flags that make a record suspicious, comma-separated.
+        #[arg(long, value_name = "FLAGS", value_delimiter = ',', default_values_t = DEFAULT_SUSPICIOUS_FLAGS.map(String::from))]
+        suspicious_flags: Vec<String>,
+        /// Write the public signatories to FILE.md and FILE.html, ready to publish.
+        #[arg(long, value_name = "FILE")]
+        public_list: Option<PathBuf>,
+        /// Write a self-contained HTML report (totals, a chart per day, languages, checks, flags).
+        #[arg(long, value_name = "FILE.html")]
+        report: Option<PathBuf>,
+        /// Seal every output file to this age1… or SSH public key, so no plaintext lands on disk; repeatable.
+        #[arg(long, value_name = "RECIPIENT")]
+        encrypt_to: Vec<String>,
     },
 }
 
@@ -135,22 +186,25 @@ pub fn run() -> Result<ExitCode> {
             serve(config, false, Some(config_path))
         }
         Command::Demo { listen, dir } => demo(listen, &dir),
-        Command::Keygen { output } => {
-            let recipient = keygen::keygen(&output)?;
-            eprintln!(
-                "undersign: wrote the secret identity to {} (mode 0600).\n\
-                 Keep it offline, and back it up: without it no signature can ever be read.\n\
-                 Put this public recipient line in the server's recipients file:",
-                output.display()
-            );
-            println!("{recipient}");
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Keygen {
+            output,
+            passphrase,
+            passphrase_file,
+            qr,
+            qr_svg,
+        } => keygen_command(
+            &output,
+            passphrase || passphrase_file.is_some(),
+            passphrase_file.as_deref(),
+            qr,
+            qr_svg.as_deref(),
+        ),
         Command::Check {
             config,
             recipients,
             identity,
-        } => check(&config, recipients, &identity),
+            passphrase_file,
+        } => check(&config, recipients, &identity, passphrase_file.as_deref()),
         Command::Export { data, output } => {
             let store = Store::open(&data)?;
             let n = if output == Path::new("-") {
@@ -172,40 +226,158 @@ pub fn run() -> Result<ExitCode> {
             export,
             format,
             output,
+            excel,
+            passphrase_file,
+            review,
+            suspicious,
+            keep_duplicates,
+            keep_suspicious,
+            suspicious_flags,
+            public_list,
+            report,
+            encrypt_to,
         } => {
-            let ids = load_identities(&identities)?;
-            let open =
-                || std::fs::File::open(&export).map(|f| BufReader::with_capacity(1 << 20, f));
-            open().with_context(|| export.display().to_string())?;
-            let summary = if output == Path::new("-") {
-                decrypt::decrypt(open, &ids, format, io::stdout().lock())
-            } else {
-                let file =
-                    private_file(&output, true).with_context(|| output.display().to_string())?;
-                let result = decrypt::decrypt(open, &ids, format, file);
-                if result.is_err() {
-                    // A bad export leaves no output file, not an empty or partial one.
-                    let _ = std::fs::remove_file(&output);
-                }
-                result
+            if excel && format != Format::Csv {
+                bail!("--excel adds a byte-order mark for spreadsheets: it applies to CSV only");
             }
-            .with_context(|| export.display().to_string())?;
-            eprintln!(
-                "undersign: {} records: {} written, {} duplicates dropped (same email), {} failed to decrypt",
-                summary.records,
-                summary.written,
-                summary.duplicates,
-                summary.failed.len()
-            );
-            for (id, why) in &summary.failed {
-                eprintln!("undersign: record {id}: {why}");
-            }
-            Ok(if summary.failed.is_empty() {
+            let seal = SealTo::parse(&encrypt_to)?;
+            let sealed = seal.is_some();
+            let output = (output != Path::new("-")).then_some(output);
+            let ext = format.extension();
+            let review = review.or_else(|| {
+                let out = output.as_deref().filter(|_| !keep_duplicates)?;
+                Some(decrypt::side_path(out, "review", ext, sealed))
+            });
+            // JSON Lines keeps every record with its `flags`: it feeds other tools.
+            let suspicious = suspicious.or_else(|| {
+                let out = output
+                    .as_deref()
+                    .filter(|_| !keep_suspicious && format == Format::Csv)?;
+                Some(decrypt::side_path(out, "suspicious", ext, sealed))
+            });
+            let ids = load_identities(&identities, passphrase_file.as_deref())?;
+            let job = decrypt::Job {
+                export: export.clone(),
+                format,
+                output,
+                excel,
+                review,
+                suspicious,
+                suspicious_flags,
+                keep_duplicates,
+                public_list,
+                report,
+                seal,
+                progress: true,
+            };
+            let summary = decrypt::run(&job, &ids).with_context(|| export.display().to_string())?;
+            print_summary(&job, &summary);
+            Ok(if summary.failed() == 0 {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(2)
             })
         }
+    }
+}
+
+/// `keygen`: every check that can fail happens before the key is made.
+fn keygen_command(
+    output: &Path,
+    protect: bool,
+    passphrase_file: Option<&Path>,
+    qr: bool,
+    qr_svg: Option<&Path>,
+) -> Result<ExitCode> {
+    use std::io::IsTerminal;
+    if output.exists() {
+        return Err(keygen::KeygenError::Exists(output.display().to_string()).into());
+    }
+    if qr && !io::stderr().is_terminal() {
+        bail!(
+            "--qr draws the secret key on the terminal only, and standard error is not one \
+             (it may be a log); use --qr-svg FILE for a file to print"
+        );
+    }
+    let mut svg_file = match qr_svg {
+        Some(p) => Some(
+            private_file(p, false)
+                .with_context(|| format!("{}: cannot create the QR code file", p.display()))?,
+        ),
+        None => None,
+    };
+    let passphrase = if protect {
+        Some(Passphrases::from_option(passphrase_file).new_passphrase()?)
+    } else {
+        None
+    };
+    let key = match keygen::keygen_with(output, passphrase.as_ref()) {
+        Ok(k) => k,
+        Err(e) => {
+            if let Some(p) = qr_svg {
+                let _ = std::fs::remove_file(p);
+            }
+            return Err(e.into());
+        }
+    };
+    drop(passphrase);
+    if let (Some(file), Some(p)) = (svg_file.as_mut(), qr_svg) {
+        let created = time::OffsetDateTime::now_utc().date().to_string();
+        let svg = paper::svg(&key, &created)?;
+        file.write_all(svg.as_bytes())
+            .and_then(|_| file.sync_all())
+            .with_context(|| format!("{}: cannot write the QR code", p.display()))?;
+    }
+    eprintln!("{}", keygen::backup_guide(output, &key));
+    if let Some(p) = qr_svg {
+        eprintln!(
+            "undersign: the QR code for a paper copy is in {} (mode 0600); print it, then delete the file.",
+            p.display()
+        );
+    }
+    if qr {
+        eprintln!("{}", paper::terminal(&key)?.as_str());
+    }
+    println!("{}", key.recipient);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The end-of-run report on standard error: one summary line, then details.
+fn print_summary(job: &decrypt::Job, s: &decrypt::Summary) {
+    let t = &s.tally;
+    eprintln!(
+        "undersign: {} records: {} written, {} duplicates dropped (same email), \
+         {} set aside as suspicious, {} failed to decrypt",
+        t.records, t.kept, t.duplicates, t.suspicious, t.failed
+    );
+    if t.flagged > 0 {
+        let flags: Vec<String> = t.flags.iter().map(|(f, n)| format!("{f} {n}")).collect();
+        eprintln!(
+            "undersign: {} of {} decrypted records carry flags ({})",
+            t.flagged,
+            t.decrypted,
+            flags.join(", ")
+        );
+    }
+    for (path, what) in &s.files {
+        eprintln!("undersign: wrote {} ({what})", path.display());
+    }
+    if t.duplicates > 0 && job.review.is_none() {
+        eprintln!("undersign: the duplicates are not listed anywhere; --review FILE lists them");
+    }
+    for (id, why) in &s.failures {
+        eprintln!("undersign: record {id}: {why}");
+    }
+    let unlisted = t.failed.saturating_sub(s.failures.len() as u64);
+    if unlisted > 0 {
+        eprintln!("undersign: … and {unlisted} more records failed");
+    }
+    if t.records > 0 && t.decrypted == 0 && s.no_matching_key == t.records {
+        eprintln!(
+            "undersign: none of the {} records opened with the given identities: they were sealed to \
+             other keys. Check a key before launch with `undersign check --config petition.toml --identity FILE`",
+            t.records
+        );
     }
 }
 
@@ -215,16 +387,11 @@ fn load_recipients(path: &Path) -> Result<Recipients> {
     Recipients::parse(&text).with_context(|| format!("{}", path.display()))
 }
 
-fn load_identities(paths: &[PathBuf]) -> Result<Identities> {
-    let mut ids = Identities::new();
-    for p in paths {
-        let bytes = zeroize::Zeroizing::new(
-            std::fs::read(p)
-                .with_context(|| format!("{}: cannot read the identity file", p.display()))?,
-        );
-        ids.add(&p.display().to_string(), &bytes)?;
-    }
-    Ok(ids)
+fn load_identities(paths: &[PathBuf], passphrase_file: Option<&Path>) -> Result<Identities> {
+    Ok(identity::load(
+        paths,
+        &Passphrases::from_option(passphrase_file),
+    )?)
 }
 
 /// Refuses (or warns) when the petition closed more than `retention_days` ago
@@ -319,6 +486,7 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
         guard,
         onion: config.onion.clone(),
         metrics: config.metrics,
+        admin_token_sha256: config.admin_token_sha256,
         demo,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -367,6 +535,7 @@ fn check(
     config_path: &Path,
     recipients: Option<PathBuf>,
     identities: &[PathBuf],
+    passphrase_file: Option<&Path>,
 ) -> Result<ExitCode> {
     let mut config = Config::load(config_path)?;
     if let Some(r) = recipients {
@@ -388,7 +557,7 @@ fn check(
         return Ok(ExitCode::SUCCESS);
     }
     // Seal a probe exactly as the server does, then open it with the identity.
-    let ids = load_identities(identities)?;
+    let ids = load_identities(identities, passphrase_file)?;
     let mut form = SignForm::default();
     form.first_name.push_str("Probe");
     form.last_name.push_str("Record");

@@ -65,8 +65,15 @@ impl Catalog {
 
     /// The strings for `tag`, or English when there is no such translation.
     pub fn tr(&self, tag: &str) -> Tr<'_> {
-        let loader = self.loaders.get(tag).or_else(|| self.loaders.get("en")).expect("English is always shipped");
-        Tr { loader, rtl: RTL.contains(&tag.split('-').next().unwrap_or(tag)) }
+        let loader = self
+            .loaders
+            .get(tag)
+            .or_else(|| self.loaders.get("en"))
+            .expect("English is always shipped");
+        Tr {
+            loader,
+            rtl: RTL.contains(&tag.split('-').next().unwrap_or(tag)),
+        }
     }
 
     /// The raw loader, for `fl!` in Rust code.
@@ -89,17 +96,22 @@ impl<'a> Tr<'a> {
 
     /// A message with one numeric argument (plurals: `count`, `minutes`, …).
     pub fn num(&self, id: &str, name: &str, value: impl Count) -> String {
-        self.loader.get_args(id, std::collections::HashMap::from([(name, value.count())]))
+        self.loader
+            .get_args(id, std::collections::HashMap::from([(name, value.count())]))
     }
 
     /// A message with one text argument.
     pub fn text(&self, id: &str, name: &str, value: &str) -> String {
-        self.loader.get_args(id, std::collections::HashMap::from([(name, value.to_string())]))
+        self.loader.get_args(
+            id,
+            std::collections::HashMap::from([(name, value.to_string())]),
+        )
     }
 
     /// A message with several text arguments.
     pub fn texts(&self, id: &str, args: &[(&str, &str)]) -> String {
-        let map: std::collections::HashMap<&str, String> = args.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        let map: std::collections::HashMap<&str, String> =
+            args.iter().map(|(k, v)| (*k, v.to_string())).collect();
         self.loader.get_args(id, map)
     }
 

@@ -6,6 +6,7 @@
 use std::fmt;
 use std::io::{Read, Write};
 
+use age::secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -156,18 +157,76 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Why an identity file could not be used.
+/// Why an identity file could not be used. Names the file, never its contents.
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityError {
     #[error("{0}: cannot read the identity file: {1}")]
     Read(String, std::io::Error),
-    #[error("{0}: not an age identity (AGE-SECRET-KEY-1…) or an unencrypted SSH private key")]
+    #[error(
+        "{0}: not an age identity (AGE-SECRET-KEY-1…), a passphrase-protected age identity \
+         or an SSH private key"
+    )]
     Unusable(String),
-    #[error("{0}: this SSH key is passphrase-protected; decrypt with an age identity instead")]
-    EncryptedSsh(String),
+    #[error("{0}: this key is passphrase-protected and no passphrase was given")]
+    NeedsPassphrase(String),
+    #[error("{0}: wrong passphrase (or the key file is damaged)")]
+    WrongPassphrase(String),
+    #[error(
+        "{0}: this key file asks for far more passphrase work than this computer can do in a \
+         few seconds; it was not made by undersign keygen here"
+    )]
+    ExcessiveWork(String),
+    #[error("{0}: this kind of SSH key cannot decrypt age files (use ssh-ed25519 or ssh-rsa)")]
+    UnsupportedSsh(String),
+}
+
+/// What kind of key file some bytes are, told from their first line alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyKind {
+    /// An age identity file: `AGE-SECRET-KEY-1…` lines and `#` comments.
+    Age,
+    /// An age file encrypted with a passphrase (age's scrypt recipient), binary or
+    /// ASCII-armored, holding an age identity file: what `keygen --passphrase` writes.
+    AgeWithPassphrase,
+    /// An OpenSSH or PEM private key; it may or may not be passphrase-protected.
+    Ssh,
+}
+
+const ARMOR_BEGIN: &str = "-----BEGIN AGE ENCRYPTED FILE-----";
+const ARMOR_END: &str = "-----END AGE ENCRYPTED FILE-----";
+const AGE_MAGIC: &[u8] = b"age-encryption.org/";
+
+impl KeyKind {
+    pub fn of(contents: &[u8]) -> KeyKind {
+        let text = contents.trim_ascii_start();
+        if text.starts_with(ARMOR_BEGIN.as_bytes()) || text.starts_with(AGE_MAGIC) {
+            KeyKind::AgeWithPassphrase
+        } else if text.starts_with(b"-----BEGIN") {
+            KeyKind::Ssh
+        } else {
+            KeyKind::Age
+        }
+    }
+}
+
+/// Undoes age's ASCII armor (strict PEM, standard base64 with padding).
+/// Written here because age's own `armor` feature is not enabled.
+fn dearmor(text: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    use base64::Engine;
+    let text = std::str::from_utf8(text).ok()?.trim();
+    let body = text.strip_prefix(ARMOR_BEGIN)?.strip_suffix(ARMOR_END)?;
+    let joined: Zeroizing<String> = Zeroizing::new(body.split_whitespace().collect());
+    base64::engine::general_purpose::STANDARD
+        .decode(joined.as_bytes())
+        .ok()
+        .map(Zeroizing::new)
 }
 
 /// The organizer's secret keys, for offline decryption only.
+///
+/// Every key is held already unlocked, as a `Send + Sync` identity, so records can
+/// be opened on all cores. (age's own `encrypted::Identity` unlocks lazily behind a
+/// `Cell` and may prompt from inside a worker; it is neither `Sync` nor wanted here.)
 pub struct Identities {
     keys: Vec<Box<dyn age::Identity + Send + Sync>>,
 }
@@ -183,20 +242,43 @@ impl Identities {
         Identities { keys: Vec::new() }
     }
 
-    /// Adds the identities in one file's contents: age identities or an SSH key.
+    /// Adds the identities in one unprotected file: age identities or an SSH key.
+    /// A passphrase-protected file is refused with [`IdentityError::NeedsPassphrase`].
     pub fn add(&mut self, name: &str, contents: &[u8]) -> Result<(), IdentityError> {
-        if contents.starts_with(b"-----BEGIN") {
-            let id = age::ssh::Identity::from_buffer(contents, Some(name.to_string()))
-                .map_err(|_| IdentityError::Unusable(name.into()))?;
-            return match id {
-                age::ssh::Identity::Unencrypted(_) => {
-                    self.keys.push(Box::new(id));
-                    Ok(())
-                }
-                age::ssh::Identity::Encrypted(_) => Err(IdentityError::EncryptedSsh(name.into())),
-                _ => Err(IdentityError::Unusable(name.into())),
-            };
+        match KeyKind::of(contents) {
+            KeyKind::AgeWithPassphrase => Err(IdentityError::NeedsPassphrase(name.into())),
+            KeyKind::Ssh => self.add_ssh(name, contents, None),
+            KeyKind::Age => self.add_age(name, contents),
         }
+    }
+
+    /// Adds the identities in one file, unlocking it with `passphrase` if it is
+    /// protected (an unprotected file is added as it is).
+    pub fn add_with_passphrase(
+        &mut self,
+        name: &str,
+        contents: &[u8],
+        passphrase: &SecretString,
+    ) -> Result<(), IdentityError> {
+        match KeyKind::of(contents) {
+            KeyKind::Age => self.add_age(name, contents),
+            KeyKind::Ssh => self.add_ssh(name, contents, Some(passphrase)),
+            KeyKind::AgeWithPassphrase => {
+                let armored = contents
+                    .trim_ascii_start()
+                    .starts_with(ARMOR_BEGIN.as_bytes());
+                let binary = if armored {
+                    dearmor(contents).ok_or_else(|| IdentityError::Unusable(name.into()))?
+                } else {
+                    Zeroizing::new(contents.to_vec())
+                };
+                let inner = unlock(name, &binary, passphrase)?;
+                self.add_age(name, &inner)
+            }
+        }
+    }
+
+    fn add_age(&mut self, name: &str, contents: &[u8]) -> Result<(), IdentityError> {
         let file = age::IdentityFile::from_buffer(contents)
             .map_err(|_| IdentityError::Unusable(name.into()))?;
         let ids = file
@@ -207,6 +289,36 @@ impl Identities {
         }
         self.keys.extend(ids);
         Ok(())
+    }
+
+    fn add_ssh(
+        &mut self,
+        name: &str,
+        contents: &[u8],
+        passphrase: Option<&SecretString>,
+    ) -> Result<(), IdentityError> {
+        let id = age::ssh::Identity::from_buffer(contents, Some(name.to_string()))
+            .map_err(|_| IdentityError::Unusable(name.into()))?;
+        let key = match id {
+            age::ssh::Identity::Unencrypted(key) => key,
+            age::ssh::Identity::Encrypted(locked) => {
+                let Some(passphrase) = passphrase else {
+                    return Err(IdentityError::NeedsPassphrase(name.into()));
+                };
+                // `decrypt` takes the passphrase by value; this copy wipes itself too.
+                let copy = SecretString::from(passphrase.expose_secret().to_owned());
+                locked
+                    .decrypt(copy)
+                    .map_err(|_| IdentityError::WrongPassphrase(name.into()))?
+            }
+            _ => return Err(IdentityError::UnsupportedSsh(name.into())),
+        };
+        self.keys.push(Box::new(age::ssh::Identity::from(key)));
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -228,6 +340,36 @@ impl Identities {
             .map_err(|_| OpenError::Corrupt)?;
         Ok(out)
     }
+}
+
+/// Opens a passphrase-encrypted age file (the scrypt recipient) into its plaintext.
+fn unlock(
+    name: &str,
+    binary: &[u8],
+    passphrase: &SecretString,
+) -> Result<Zeroizing<Vec<u8>>, IdentityError> {
+    let decryptor =
+        age::Decryptor::new_buffered(binary).map_err(|_| IdentityError::Unusable(name.into()))?;
+    if !decryptor.is_scrypt() {
+        // An age file sealed to public keys, not to a passphrase: not a key file.
+        return Err(IdentityError::Unusable(name.into()));
+    }
+    let scrypt =
+        age::scrypt::Identity::new(SecretString::from(passphrase.expose_secret().to_owned()));
+    let mut reader = decryptor
+        .decrypt(std::iter::once(&scrypt as &dyn age::Identity))
+        .map_err(|e| match e {
+            age::DecryptError::ExcessiveWork { .. } => IdentityError::ExcessiveWork(name.into()),
+            age::DecryptError::DecryptionFailed
+            | age::DecryptError::KeyDecryptionFailed
+            | age::DecryptError::NoMatchingKeys => IdentityError::WrongPassphrase(name.into()),
+            _ => IdentityError::Unusable(name.into()),
+        })?;
+    let mut out = Zeroizing::new(Vec::with_capacity(1024));
+    reader
+        .read_to_end(&mut out)
+        .map_err(|_| IdentityError::WrongPassphrase(name.into()))?;
+    Ok(out)
 }
 
 impl Default for Identities {

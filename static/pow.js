@@ -49,15 +49,28 @@
     }, function () { /* WebCrypto refused: sign without proof-of-work */ });
   }
 
+  // One press, one signature: a second press while the first is on its way
+  // would send the form twice and leave a signature whose receipt the signer
+  // never saw, so presses soon after a send are ignored. Returning to the
+  // page (back-forward cache), or ten seconds without an answer, frees it.
+  var status = form.querySelector(".pow-status");
+  var sentAt = 0;
+  function send() { waiting = null; sentAt = Date.now(); form.submit(); }
+
   form.addEventListener("submit", function (event) {
-    if (done || form.dataset.powSent) return;
+    if (waiting || Date.now() - sentAt < 10000) { event.preventDefault(); return; }
+    if (done) { sentAt = Date.now(); return; }
     event.preventDefault();
-    form.dataset.powSent = "1";
-    var status = form.querySelector(".pow-status");
     if (status) status.hidden = false;
-    var send = function () { waiting = null; form.submit(); };
     waiting = send;
     setTimeout(function () { if (waiting) send(); }, 8000);
+  });
+
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    sentAt = 0;
+    waiting = null;
+    if (status) status.hidden = true;
   });
 
   search(0);

@@ -1,172 +1,397 @@
-//! `undersign decrypt`: export in, spreadsheet out, on the organizer's machine.
+//! `undersign decrypt`: one export in; a clean spreadsheet, review files, a
+//! public list and a report out, on the organizer's own machine.
 //!
-//! The export is read through once to check its trailer before a single
-//! record is decrypted, so a truncated or altered file produces no output.
-//! Then records are decrypted in parallel chunks (constant memory) and
-//! written in export order.
+//! Two passes, one decryption:
+//! 1. [`stream`](super::stream) reads the export once, checking its trailer,
+//!    opens every record on all cores and parks it in an encrypted spool.
+//! 2. Only when the whole export has proven intact are output files created;
+//!    the spool is read back in export order and every record routed to the
+//!    spreadsheet or a review file ([`review`](super::review)).
+//!
+//! So a truncated or altered export produces no output at all, and a failure
+//! while writing removes every file this run created.
 
-use std::collections::HashSet;
-use std::io::{self, BufRead, Write};
+use std::fs::File;
+use std::io::{self, BufReader};
+use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-use sha2::{Digest, Sha256};
+use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::export::{self, ExportError};
-use crate::record::{Check, Record};
-use crate::seal::{Identities, OpenError};
-
-/// Output formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Csv,
-    Json,
-}
-
-pub const CSV_COLUMNS: [&str; 8] = [
-    "first_name",
-    "last_name",
-    "affiliation",
-    "email",
-    "lang",
-    "day",
-    "check",
-    "public",
-];
-
-/// What a decryption run did.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Summary {
-    pub records: u64,
-    pub written: u64,
-    pub duplicates: u64,
-    /// Ids of records that did not decrypt, and why.
-    pub failed: Vec<(String, String)>,
-}
+use super::destination::{Created, Destination, SealTo};
+use super::publiclist::PublicList;
+use super::report::{self, Tally};
+use super::review::Route;
+use super::sheet::Sheet;
+pub use super::sheet::{CSV_COLUMNS, Format};
+use super::stream::{self, Rules};
+use crate::export::ExportError;
+use crate::seal::Identities;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DecryptError {
     #[error(transparent)]
     Export(#[from] ExportError),
-    #[error("cannot write the output: {0}")]
-    Output(#[from] io::Error),
+    #[error("{0}: cannot read the export: {1}")]
+    Input(String, io::Error),
+    #[error("{0}: cannot write: {1}")]
+    Output(String, io::Error),
+    #[error("cannot keep decrypted records in a temporary encrypted file in {0}: {1}")]
+    Spool(String, io::Error),
+    #[error("{0} is the export itself: choose another output file")]
+    OutputIsExport(String),
+    #[error("{0} is named for two different outputs")]
+    SameOutputTwice(String),
+    #[error("{0}: the folder for this output does not exist")]
+    NoFolder(String),
 }
 
-impl From<csv::Error> for DecryptError {
-    fn from(e: csv::Error) -> Self {
-        DecryptError::Output(io::Error::other(e.to_string()))
+/// Everything one `decrypt` run is asked to do.
+pub struct Job {
+    pub export: PathBuf,
+    pub format: Format,
+    /// `None`: standard output.
+    pub output: Option<PathBuf>,
+    /// Start CSV files with a UTF-8 byte-order mark, for Excel.
+    pub excel: bool,
+    /// Where dropped duplicates are listed (`None`: they are only counted).
+    pub review: Option<PathBuf>,
+    /// Where suspicious records go (`None`: they stay in the spreadsheet).
+    pub suspicious: Option<PathBuf>,
+    /// Flags that make a record suspicious.
+    pub suspicious_flags: Vec<String>,
+    /// Keep every record, duplicates included.
+    pub keep_duplicates: bool,
+    /// `FILE` for `FILE.md` and `FILE.html`.
+    pub public_list: Option<PathBuf>,
+    pub report: Option<PathBuf>,
+    /// Seal every output file to these recipients.
+    pub seal: Option<SealTo>,
+    /// Show a progress bar (it hides itself when stderr is not a terminal).
+    pub progress: bool,
+}
+
+/// What a run did.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub tally: Tally,
+    /// The first failed records, by id, and why.
+    pub failures: Vec<(String, String)>,
+    /// Failures because none of the identities matched.
+    pub no_matching_key: u64,
+    /// Files written, and what each holds.
+    pub files: Vec<(PathBuf, String)>,
+}
+
+impl Summary {
+    pub fn records(&self) -> u64 {
+        self.tally.records
+    }
+    pub fn written(&self) -> u64 {
+        self.tally.kept
+    }
+    pub fn duplicates(&self) -> u64 {
+        self.tally.duplicates
+    }
+    pub fn failed(&self) -> u64 {
+        self.tally.failed
     }
 }
 
-const CHUNK: usize = 2048;
+/// The default name of a side file next to `output`:
+/// `signatures.csv` → `signatures.review.csv` (`…csv.age` when sealed).
+pub fn side_path(output: &Path, what: &str, ext: &str, sealed: bool) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "signatures".into());
+    let name = name.strip_suffix(".age").unwrap_or(&name);
+    let stem = match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem,
+        _ => name,
+    };
+    output.with_file_name(format!(
+        "{stem}.{what}.{ext}{}",
+        if sealed { ".age" } else { "" }
+    ))
+}
 
-/// Decrypts `input` (opened twice: once to verify, once to decrypt) into `out`.
-pub fn decrypt<R: BufRead, W: Write>(
-    open_input: impl Fn() -> io::Result<R>,
-    identities: &Identities,
-    format: Format,
-    out: W,
-) -> Result<Summary, DecryptError> {
-    export::verify(open_input()?)?;
-    let mut reader = export::Reader::new(open_input()?)?;
-    let mut sink = Sink::new(format, out)?;
-    let mut summary = Summary::default();
-    // Hashes of normalized emails, not the emails: the set may grow large.
-    let mut seen: HashSet<[u8; 32]> = HashSet::new();
-    let mut chunk = Vec::with_capacity(CHUNK);
-    loop {
-        chunk.clear();
-        while chunk.len() < CHUNK {
-            match reader.next_entry() {
-                Some(entry) => chunk.push(entry?),
-                None => break,
-            }
-        }
-        if chunk.is_empty() {
-            break;
-        }
-        let opened: Vec<Result<Record, String>> = chunk
-            .par_iter()
-            .map(|e| {
-                let plain = identities
-                    .open(e.ciphertext.as_bytes())
-                    .map_err(|e: OpenError| e.to_string())?;
-                Record::from_json(&plain).map_err(|e| e.to_string())
-            })
+/// `--public-list FILE` writes `FILE.md` and `FILE.html` (a given `.md` or
+/// `.html` ending is dropped first).
+pub fn public_list_paths(base: &Path, sealed: bool) -> (PathBuf, PathBuf) {
+    let s = base.to_string_lossy();
+    let s = s
+        .strip_suffix(".md")
+        .or_else(|| s.strip_suffix(".html"))
+        .unwrap_or(&s);
+    let age = if sealed { ".age" } else { "" };
+    (
+        PathBuf::from(format!("{s}.md{age}")),
+        PathBuf::from(format!("{s}.html{age}")),
+    )
+}
+
+impl Job {
+    /// Every file this job may write.
+    fn output_paths(&self) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = [&self.output, &self.review, &self.suspicious, &self.report]
+            .into_iter()
+            .flatten()
+            .cloned()
             .collect();
-        for (entry, result) in chunk.iter().zip(opened) {
-            summary.records += 1;
-            let record = match result {
-                Ok(r) => r,
-                Err(why) => {
-                    summary.failed.push((entry.id.clone(), why));
-                    continue;
-                }
+        if let Some(base) = &self.public_list {
+            let (md, html) = public_list_paths(base, self.seal.is_some());
+            out.extend([md, html]);
+        }
+        out
+    }
+
+    /// Refuses outputs that would overwrite the export, or each other, before
+    /// anything is read.
+    fn check_outputs(&self) -> Result<(), DecryptError> {
+        use std::os::unix::fs::MetadataExt;
+        let export = std::fs::metadata(&self.export)
+            .map_err(|e| DecryptError::Input(self.export.display().to_string(), e))?;
+        let paths = self.output_paths();
+        for (i, p) in paths.iter().enumerate() {
+            // Decrypting a big export takes a while: a mistyped folder must fail now.
+            let folder = match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
             };
-            let key = record.dedup_key();
-            if !key.is_empty() && !seen.insert(Sha256::digest(key.as_bytes()).into()) {
-                summary.duplicates += 1;
-                continue;
+            if !folder.is_dir() {
+                return Err(DecryptError::NoFolder(p.display().to_string()));
             }
-            sink.write(&entry.id, &record)?;
-            summary.written += 1;
-        }
-    }
-    sink.finish()?;
-    Ok(summary)
-}
-
-enum Sink<W: Write> {
-    Csv(Box<csv::Writer<W>>),
-    Json(io::BufWriter<W>),
-}
-
-impl<W: Write> Sink<W> {
-    fn new(format: Format, out: W) -> Result<Self, DecryptError> {
-        Ok(match format {
-            Format::Csv => {
-                let mut w = csv::Writer::from_writer(out);
-                w.write_record(CSV_COLUMNS)?;
-                Sink::Csv(Box::new(w))
+            if let Ok(m) = std::fs::metadata(p)
+                && m.dev() == export.dev()
+                && m.ino() == export.ino()
+            {
+                return Err(DecryptError::OutputIsExport(p.display().to_string()));
             }
-            Format::Json => Sink::Json(io::BufWriter::new(out)),
-        })
-    }
-
-    fn write(&mut self, id: &str, r: &Record) -> Result<(), DecryptError> {
-        match self {
-            Sink::Csv(w) => {
-                let check = match r.check {
-                    Check::Pow => "pow",
-                    Check::Hcaptcha => "hcaptcha",
-                    Check::None => "none",
-                };
-                let public = if r.public { "yes" } else { "no" };
-                w.write_record([
-                    r.first_name.as_str(),
-                    &r.last_name,
-                    &r.affiliation,
-                    &r.email,
-                    &r.lang,
-                    &r.day,
-                    check,
-                    public,
-                ])?;
-            }
-            Sink::Json(w) => {
-                let mut value = serde_json::to_value(r).map_err(io::Error::other)?;
-                value["id"] = id.into();
-                serde_json::to_writer(&mut *w, &value).map_err(io::Error::other)?;
-                w.write_all(b"\n")?;
+            if paths[..i].iter().any(|q| absolute(q) == absolute(p)) {
+                return Err(DecryptError::SameOutputTwice(p.display().to_string()));
             }
         }
         Ok(())
     }
+}
 
-    fn finish(self) -> Result<(), DecryptError> {
-        match self {
-            Sink::Csv(mut w) => w.flush()?,
-            Sink::Json(mut w) => w.flush()?,
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Runs a whole decryption. See the module comment for the order of events.
+pub fn run(job: &Job, identities: &Identities) -> Result<Summary, DecryptError> {
+    job.check_outputs()?;
+    let shown = job.export.display().to_string();
+    let file = File::open(&job.export).map_err(|e| DecryptError::Input(shown.clone(), e))?;
+    let input = BufReader::with_capacity(1 << 20, file);
+    // The spool sits beside the output: same disk, same protections.
+    let spool_dir = match job.output.as_deref().and_then(Path::parent) {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        Some(_) => PathBuf::from("."),
+        None => std::env::temp_dir(),
+    };
+    let progress = if job.progress {
+        progress_bar()
+    } else {
+        ProgressBar::hidden()
+    };
+    let suspicious_flags: &[String] = if job.suspicious.is_some() {
+        &job.suspicious_flags
+    } else {
+        &[]
+    };
+    let opened = stream::open_all(
+        input,
+        identities,
+        &Rules { suspicious_flags },
+        &spool_dir,
+        &progress,
+    )?;
+    progress.finish_and_clear();
+
+    // The export is intact: from here on, files are created.
+    let mut created = Created::default();
+    let sealed = job.seal.as_ref();
+    let mut open_sheet = |path: Option<&Path>| -> Result<Sheet<Destination>, DecryptError> {
+        let shown = path.map_or("standard output".into(), |p| p.display().to_string());
+        if let Some(p) = path {
+            created.add(p);
         }
-        Ok(())
+        Destination::open(path, sealed)
+            .and_then(|d| Sheet::new(job.format, job.excel, d))
+            .map_err(|e| DecryptError::Output(shown, e))
+    };
+    let mut main = open_sheet(job.output.as_deref())?;
+    let mut review = job
+        .review
+        .as_deref()
+        .map(|p| open_sheet(Some(p)))
+        .transpose()?;
+    let mut suspicious = job
+        .suspicious
+        .as_deref()
+        .map(|p| open_sheet(Some(p)))
+        .transpose()?;
+    let mut public = job.public_list.as_ref().map(|_| PublicList::default());
+
+    let mut tally = Tally::default();
+    tally.records = opened.records;
+    tally.failed = opened.failed;
+    let spool_err = |e| DecryptError::Spool(spool_dir.display().to_string(), e);
+    let mut parked = opened.spool.into_reader().map_err(spool_err)?;
+    while let Some(p) = parked.next_parked().map_err(spool_err)? {
+        let route = if p.s {
+            Route::Suspicious
+        } else if !job.keep_duplicates && !opened.winners.is_winner(&p.r, p.p) {
+            Route::Duplicate
+        } else {
+            Route::Keep
+        };
+        tally.count(&p.r, route);
+        let (sheet, path) = match route {
+            Route::Keep => {
+                if p.r.public
+                    && let Some(list) = public.as_mut()
+                {
+                    list.add(&p.r.first_name, &p.r.last_name, &p.r.affiliation);
+                }
+                (Some(&mut main), job.output.as_deref())
+            }
+            Route::Duplicate => (review.as_mut(), job.review.as_deref()),
+            Route::Suspicious => (suspicious.as_mut(), job.suspicious.as_deref()),
+        };
+        if let Some(sheet) = sheet {
+            sheet.row(&p.id, &p.r).map_err(|e| output_error(path, e))?;
+        }
+    }
+
+    let mut files = Vec::new();
+    let finish = |sheet: Sheet<Destination>, path: Option<&Path>| {
+        sheet
+            .finish()
+            .and_then(Destination::finish)
+            .map_err(|e| output_error(path, e))
+    };
+    finish(main, job.output.as_deref())?;
+    if let Some(p) = &job.output {
+        files.push((p.clone(), format!("{} signatures", tally.kept)));
+    }
+    if let (Some(sheet), Some(p)) = (review, &job.review) {
+        finish(sheet, Some(p))?;
+        files.push((
+            p.clone(),
+            format!("{} duplicates, for review", tally.duplicates),
+        ));
+    }
+    if let (Some(sheet), Some(p)) = (suspicious, &job.suspicious) {
+        finish(sheet, Some(p))?;
+        files.push((
+            p.clone(),
+            format!("{} suspicious records, for review", tally.suspicious),
+        ));
+    }
+    if let (Some(mut list), Some(base)) = (public, &job.public_list) {
+        let (md, html) = public_list_paths(base, sealed.is_some());
+        let title = format!("Signatories — {}", opened.header.petition);
+        write_whole(&md, sealed, list.markdown(&title).as_bytes(), &mut created)?;
+        write_whole(&html, sealed, list.html(&title).as_bytes(), &mut created)?;
+        let n = list.len();
+        files.push((md, format!("{n} public signatories, Markdown")));
+        files.push((html, format!("{n} public signatories, HTML")));
+    }
+    if let Some(path) = &job.report {
+        let export_name = job
+            .export
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let generated = time::OffsetDateTime::now_utc().date().to_string();
+        let html = report::render(
+            &tally,
+            &report::Context {
+                petition: &opened.header.petition,
+                export_name: &export_name,
+                generated: &generated,
+                suspicious_flags: &job.suspicious_flags,
+                split_suspicious: job.suspicious.is_some(),
+                duplicates_listed: job.review.is_some(),
+            },
+        );
+        write_whole(path, sealed, html.as_bytes(), &mut created)?;
+        files.push((path.clone(), "report".into()));
+    }
+    created.keep();
+    Ok(Summary {
+        tally,
+        failures: opened.failures,
+        no_matching_key: opened.no_matching_key,
+        files,
+    })
+}
+
+/// A bar on standard error; indicatif draws nothing when stderr is not a terminal.
+fn progress_bar() -> ProgressBar {
+    let style = ProgressStyle::with_template(
+        "decrypting [{wide_bar}] {human_pos}/{human_len} records, {rate}, {eta} left",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .with_key(
+        "rate",
+        |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = std::fmt::Write::write_fmt(w, format_args!("{:.0}/s", state.per_sec()));
+        },
+    )
+    .progress_chars("=> ");
+    ProgressBar::new(0).with_style(style)
+}
+
+fn output_error(path: Option<&Path>, e: io::Error) -> DecryptError {
+    DecryptError::Output(
+        path.map_or("standard output".into(), |p| p.display().to_string()),
+        e,
+    )
+}
+
+fn write_whole(
+    path: &Path,
+    sealed: Option<&SealTo>,
+    bytes: &[u8],
+    created: &mut Created,
+) -> Result<(), DecryptError> {
+    use std::io::Write;
+    created.add(path);
+    Destination::open(Some(path), sealed)
+        .and_then(|mut d| d.write_all(bytes).and_then(|_| d.finish()))
+        .map_err(|e| output_error(Some(path), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn side_files_are_named_after_the_output() {
+        let p = Path::new("out/signatures.csv");
+        assert_eq!(
+            side_path(p, "review", "csv", false),
+            Path::new("out/signatures.review.csv")
+        );
+        assert_eq!(
+            side_path(Path::new("s.csv.age"), "suspicious", "csv", true),
+            Path::new("s.suspicious.csv.age")
+        );
+        assert_eq!(
+            side_path(Path::new("plain"), "review", "jsonl", false),
+            Path::new("plain.review.jsonl")
+        );
+        assert_eq!(
+            public_list_paths(Path::new("public.md"), false),
+            (PathBuf::from("public.md"), PathBuf::from("public.html"))
+        );
+        assert_eq!(
+            public_list_paths(Path::new("list"), true),
+            (PathBuf::from("list.md.age"), PathBuf::from("list.html.age"))
+        );
     }
 }

@@ -1,0 +1,166 @@
+//! Which records go in the spreadsheet and which are set aside for a person
+//! to look at: duplicates (same normalized email) and suspicious ones (flags
+//! the anti-abuse checks wrote into the record).
+//!
+//! Nothing is ever silently lost: a record that is set aside goes to a review
+//! file when there is one, and is always counted.
+
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
+
+use crate::record::Record;
+
+/// Flags that set a record aside by default. `no_token` (the form's token was
+/// missing) is not among them: it is what every signature sent through the JSON
+/// interface carries, so it is reported and shown in the `flags` column instead.
+pub const DEFAULT_SUSPICIOUS_FLAGS: [&str; 2] = ["honeypot", "too_fast"];
+
+/// Where one record goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// The spreadsheet (and the public list, if the signer opted in).
+    Keep,
+    /// Another record with the same email was kept instead.
+    Duplicate,
+    /// Its flags say a person should look at it first.
+    Suspicious,
+}
+
+/// True when a record carries one of `suspicious_flags`.
+pub fn is_suspicious(r: &Record, suspicious_flags: &[String]) -> bool {
+    r.flags.iter().any(|f| suspicious_flags.contains(f))
+}
+
+/// For every normalized email, the record to keep: the earliest `day`, and among
+/// records of the same day the first in the export.
+///
+/// Memory grows with the number of distinct emails (about 40 bytes each, some
+/// 40 MB for a million signers): the price of deciding in one decryption pass.
+/// Only salted hashes are kept, never the emails, and the salt is made for this
+/// run and never written, so the table is no lookup list of who signed.
+pub struct Winners {
+    salt: [u8; 16],
+    best: HashMap<[u8; 16], (u32, u64)>,
+}
+
+impl Default for Winners {
+    fn default() -> Self {
+        Winners {
+            salt: rand::random(),
+            best: HashMap::new(),
+        }
+    }
+}
+
+impl Winners {
+    fn key(&self, r: &Record) -> Option<[u8; 16]> {
+        let email = r.dedup_key();
+        if email.is_empty() {
+            // No email, nothing to compare: never a duplicate.
+            return None;
+        }
+        let digest = Sha256::new()
+            .chain_update(self.salt)
+            .chain_update(email.as_bytes())
+            .finalize();
+        let mut key = [0; 16];
+        key.copy_from_slice(&digest[..16]);
+        Some(key)
+    }
+
+    /// Records a candidate seen at `position` (export order).
+    pub fn offer(&mut self, r: &Record, position: u64) {
+        let Some(key) = self.key(r) else { return };
+        let day = day_number(&r.day);
+        self.best
+            .entry(key)
+            .and_modify(|best| {
+                if (day, position) < *best {
+                    *best = (day, position);
+                }
+            })
+            .or_insert((day, position));
+    }
+
+    /// True when the record at `position` is the one to keep for its email.
+    pub fn is_winner(&self, r: &Record, position: u64) -> bool {
+        match self.key(r) {
+            None => true,
+            Some(key) => self.best.get(&key).is_none_or(|&(_, p)| p == position),
+        }
+    }
+}
+
+/// `YYYY-MM-DD` as a sortable number; anything else sorts after every real day,
+/// so a malformed date never wins over a real one.
+pub fn day_number(day: &str) -> u32 {
+    let b = day.as_bytes();
+    let ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !ok {
+        return u32::MAX;
+    }
+    day.bytes()
+        .filter(u8::is_ascii_digit)
+        .fold(0, |n, d| n * 10 + u32::from(d - b'0'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(email: &str, day: &str) -> Record {
+        Record::from_json(
+            format!(r#"{{"v":1,"petition":"p","first_name":"F","last_name":"L","email":"{email}","lang":"en","day":"{day}","check":"none"}}"#)
+                .as_bytes(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_earliest_day_wins_then_the_first_seen() {
+        let records = [
+            rec("a@x.org", "2026-11-29"),
+            rec(" A@X.org", "2026-11-28"),
+            rec("a@x.org", "2026-11-28"),
+            rec("b@x.org", "2026-11-30"),
+            rec("", "2026-11-30"),
+            rec("", "2026-11-30"),
+        ];
+        let mut w = Winners::default();
+        for (i, r) in records.iter().enumerate() {
+            w.offer(r, i as u64);
+        }
+        let kept: Vec<bool> = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| w.is_winner(r, i as u64))
+            .collect();
+        assert_eq!(kept, [false, true, false, true, true, true]);
+    }
+
+    #[test]
+    fn malformed_days_sort_last() {
+        assert_eq!(day_number("2026-11-28"), 20261128);
+        assert!(day_number("2026-11-28") < day_number("2027-01-01"));
+        for bad in ["", "yesterday", "2026-1-28", "2026/11/28", "20261128xx"] {
+            assert_eq!(day_number(bad), u32::MAX, "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_listed_flags_are_suspicious() {
+        let mut r = rec("a@x.org", "2026-11-28");
+        let list: Vec<String> = DEFAULT_SUSPICIOUS_FLAGS.map(String::from).to_vec();
+        assert!(!is_suspicious(&r, &list));
+        r.flags = vec!["no_token".into()];
+        assert!(!is_suspicious(&r, &list));
+        r.flags = vec!["no_token".into(), "honeypot".into()];
+        assert!(is_suspicious(&r, &list));
+    }
+}

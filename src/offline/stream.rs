@@ -1,0 +1,177 @@
+//! The decryption pass: the export streamed once through every core.
+//!
+//! One thread reads the export (parsing, base64, the running SHA-256 the
+//! trailer is checked against); rayon's workers open the records of each chunk
+//! in parallel and serialize them; this thread keeps the order, decides the
+//! duplicates and parks every record in the encrypted spool. Memory holds a few
+//! chunks at a time, whatever the size of the export.
+
+use std::io::BufRead;
+use std::path::Path;
+use std::sync::mpsc;
+
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+use zeroize::Zeroizing;
+
+use super::decrypt::DecryptError;
+use super::review::{Winners, is_suspicious};
+use super::spool::Spool;
+use crate::export::{self, Entry, ExportError, Header};
+use crate::record::Record;
+use crate::seal::{Identities, OpenError};
+
+/// Records per chunk: enough to keep every core busy, small enough to bound memory
+/// (a chunk of ciphertexts is about 3.5 MB).
+const CHUNK: usize = 1024;
+/// Chunks read ahead of the decryption.
+const READ_AHEAD: usize = 3;
+/// Failed records named one by one; beyond that they are only counted.
+pub const FAILURES_LISTED: usize = 1000;
+
+/// What the decryption pass leaves for the writing pass.
+pub struct Opened {
+    pub header: Header,
+    pub spool: Spool,
+    pub winners: Winners,
+    pub records: u64,
+    pub decrypted: u64,
+    /// The first [`FAILURES_LISTED`] failures: record id and why.
+    pub failures: Vec<(String, String)>,
+    pub failed: u64,
+    /// Failures because no identity matched (a wrong key, rather than damage).
+    pub no_matching_key: u64,
+}
+
+/// How the decryption pass sorts records.
+pub struct Rules<'a> {
+    /// Records with one of these flags are marked suspicious (empty: none are).
+    pub suspicious_flags: &'a [String],
+}
+
+enum Outcome {
+    Opened { record: Record, suspicious: bool },
+    Failed { why: String, no_key: bool },
+}
+
+pub fn open_all<R: BufRead + Send>(
+    input: R,
+    identities: &Identities,
+    rules: &Rules<'_>,
+    spool_dir: &Path,
+    progress: &ProgressBar,
+) -> Result<Opened, DecryptError> {
+    let mut reader = export::Reader::new(input)?;
+    let header = reader.header().clone();
+    progress.set_length(header.count);
+    let mut spool = Spool::create(spool_dir)
+        .map_err(|e| DecryptError::Spool(spool_dir.display().to_string(), e))?;
+    let mut counts = Counts::default();
+    let mut winners = Winners::default();
+
+    std::thread::scope(|scope| -> Result<(), DecryptError> {
+        let (tx, rx) = mpsc::sync_channel::<Result<Vec<Entry>, ExportError>>(READ_AHEAD);
+        scope.spawn(move || {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            loop {
+                match reader.next_entry() {
+                    Some(Ok(entry)) => {
+                        chunk.push(entry);
+                        if chunk.len() == CHUNK
+                            && tx
+                                .send(Ok(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))))
+                                .is_err()
+                        {
+                            return;
+                        }
+                    }
+                    Some(Err(e)) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                    None => {
+                        if !chunk.is_empty() {
+                            let _ = tx.send(Ok(chunk));
+                        }
+                        return;
+                    }
+                }
+            }
+        });
+        // Leaving this loop early (an error) drops `rx`, which stops the reader.
+        for chunk in rx {
+            let chunk = chunk?;
+            let outcomes: Vec<Outcome> = chunk
+                .par_iter()
+                .map(|entry| open_one(identities, entry, rules))
+                .collect();
+            for (entry, outcome) in chunk.iter().zip(outcomes) {
+                let position = counts.records;
+                counts.records += 1;
+                match outcome {
+                    Outcome::Opened { record, suspicious } => {
+                        counts.decrypted += 1;
+                        // Suspicious records do not compete for their email: a bot
+                        // using a real signer's address must not push them out.
+                        if !suspicious {
+                            winners.offer(&record, position);
+                        }
+                        spool
+                            .park(position, &entry.id, suspicious, &record)
+                            .map_err(|e| DecryptError::Spool(spool_dir.display().to_string(), e))?;
+                    }
+                    Outcome::Failed { why, no_key } => {
+                        counts.failed += 1;
+                        counts.no_matching_key += u64::from(no_key);
+                        if counts.failures.len() < FAILURES_LISTED {
+                            counts.failures.push((entry.id.clone(), why));
+                        }
+                    }
+                }
+            }
+            progress.inc(chunk.len() as u64);
+        }
+        Ok(())
+    })?;
+    Ok(Opened {
+        header,
+        spool,
+        winners,
+        records: counts.records,
+        decrypted: counts.decrypted,
+        failures: counts.failures,
+        failed: counts.failed,
+        no_matching_key: counts.no_matching_key,
+    })
+}
+
+#[derive(Default)]
+struct Counts {
+    records: u64,
+    decrypted: u64,
+    failures: Vec<(String, String)>,
+    failed: u64,
+    no_matching_key: u64,
+}
+
+fn open_one(identities: &Identities, entry: &Entry, rules: &Rules<'_>) -> Outcome {
+    let plain: Zeroizing<Vec<u8>> = match identities.open(entry.ciphertext.as_bytes()) {
+        Ok(p) => p,
+        Err(e) => {
+            return Outcome::Failed {
+                no_key: e == OpenError::NoMatchingKey,
+                why: e.to_string(),
+            };
+        }
+    };
+    match Record::from_json(&plain) {
+        Ok(r) => Outcome::Opened {
+            suspicious: is_suspicious(&r, rules.suspicious_flags),
+            record: r,
+        },
+        Err(e) => Outcome::Failed {
+            why: e.to_string(),
+            no_key: false,
+        },
+    }
+}
