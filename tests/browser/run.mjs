@@ -1,0 +1,555 @@
+// Real-browser tests for undersign, in Debian's headless Chromium.
+//
+// Starts the debug build of `undersign serve` twice (an open petition and a
+// closed one) on loopback ports, then proves in a real browser, in every
+// language the server offers:
+//   - axe-core finds no WCAG 2.x A/AA violation on the petition, error,
+//     receipt, withdrawal, receipt-check, about, accessibility and closed pages;
+//   - no page scrolls sideways at 320 px wide or at 200% zoom (640 px);
+//   - screenshots at 360×800 and 1280×800 land in tests/browser/artifacts/.
+// And once:
+//   - a signer gets a receipt with JavaScript on (proof-of-work) and off, and
+//     the decrypted export records "pow" and "none" for them;
+//   - the Arabic page mirrors; Tab reaches every control in order with a
+//     visible focus ring; the error summary takes focus.
+//
+// Usage: node tests/browser/run.mjs   (from anywhere; run `npm ci` in tests/browser first)
+// Prints one line per check and closes with `N passed, M failed`; exits 1 on any failure.
+
+import { spawn, execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { fileURLToPath } from "node:url";
+
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, "..", "..");
+const BIN = path.join(ROOT, "target", "debug", "undersign");
+const ARTIFACTS = path.join(HERE, "artifacts");
+const AXE = require.resolve("axe-core/axe.min.js");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+const LAUNCH = {
+  executablePath: CHROMIUM,
+  headless: true,
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+  ],
+};
+// WCAG 1.4.12's text-spacing overrides, as a reader's style sheet would set them.
+const TEXT_SPACING = `* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
+p { margin-block-end: 2em !important; }`;
+// Small proof-of-work so the JavaScript path answers in milliseconds; the
+// ceiling too, because the test's many page loads would otherwise raise it.
+// Generous per-address budgets: every request here comes from 127.0.0.1.
+const TEST_LIMITS = `
+[limits]
+pow_bits = 12
+pow_max_bits = 12
+min_fill_seconds = 0
+per_address_burst = 1000
+per_address_per_hour = 10000
+no_js_burst = 1000
+no_js_per_hour = 10000
+`;
+
+// ---------------------------------------------------------------- results
+
+let passed = 0;
+let failed = 0;
+
+/// Runs one check; its line goes to `log` when given, else straight out.
+async function check(name, fn, log = null) {
+  const started = Date.now();
+  let line;
+  try {
+    await fn();
+    passed++;
+    line = `ok   ${name} (${Date.now() - started} ms)`;
+  } catch (e) {
+    failed++;
+    const text = String((e && e.message) || e).trim();
+    line = `FAIL ${name}\n     ${text.split("\n").join("\n     ")}`;
+  }
+  if (log) log.push(line);
+  else console.log(line);
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+// ---------------------------------------------------------------- servers
+
+const children = new Set();
+
+function killAll() {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }
+  children.clear();
+}
+process.on("exit", killAll);
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(sig, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+/// The debug binary, rebuilt when a source it compiles in is newer.
+function ensureBinary() {
+  const newest = (dir) => {
+    let t = 0;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      t = Math.max(t, entry.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+    }
+    return t;
+  };
+  const built = fs.existsSync(BIN) ? fs.statSync(BIN).mtimeMs : 0;
+  const sources = Math.max(...["src", "templates", "static"].map((d) => newest(path.join(ROOT, d))));
+  if (built < sources) {
+    console.log(built ? "# sources changed: cargo build" : "# no debug binary: cargo build");
+    try {
+      execFileSync("cargo", ["build", "--locked"], { cwd: ROOT, stdio: "inherit" });
+    } catch {
+      throw new Error("cargo build failed");
+    }
+  }
+}
+
+function run(args) {
+  return execFileSync(BIN, args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/// Starts `undersign serve` and resolves with its base URL once it prints it.
+function serve(config, data, recipients) {
+  const child = spawn(BIN, ["serve", "--config", config, "--listen", "127.0.0.1:0", "--data", data, "--recipients", recipients], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.add(child);
+  let output = "";
+  child.stderr.on("data", (d) => (output += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${output}`)), 30_000);
+    readline.createInterface({ input: child.stdout }).on("line", (line) => {
+      output += line + "\n";
+      const m = line.match(/listening on (http:\/\/[0-9.]+:[0-9]+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1], child, output: () => output });
+      }
+    });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before listening:\n${output}`));
+    });
+  });
+}
+
+/// SIGTERM, then wait: the server flushes and releases its data folder.
+function stop(server) {
+  return new Promise((resolve) => {
+    if (server.child.exitCode !== null) return resolve();
+    const timer = setTimeout(() => server.child.kill("SIGKILL"), 15_000);
+    server.child.on("exit", () => {
+      clearTimeout(timer);
+      children.delete(server.child);
+      resolve();
+    });
+    server.child.kill("SIGTERM");
+  });
+}
+
+// ---------------------------------------------------------------- page helpers
+
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.addScriptTag({ path: AXE });
+  return page.evaluate(async (tags) => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      help: v.help,
+      nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${(n.failureSummary || "").replace(/\s+/g, " ")}`),
+    }));
+  }, AXE_TAGS);
+}
+
+function describeViolations(violations) {
+  return violations
+    .map((v) => `${v.id}: ${v.help}\n${v.nodes.slice(0, 5).map((n) => `  - ${n}`).join("\n")}`)
+    .join("\n");
+}
+
+/// Horizontal overflow of the page in CSS pixels (0 when it reflows).
+function sidewaysScroll(page) {
+  return page.evaluate(() => {
+    const s = document.scrollingElement;
+    return s.scrollWidth - s.clientWidth;
+  });
+}
+
+async function screenshot(page, name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/// The checks every page gets, in one language: no sideways scrolling at
+/// 320 px and at 200% zoom (a 1280 px window shows 640 CSS px), axe at phone
+/// and desktop widths, and the two screenshots.
+async function pageChecks(page, lang, name, { shots }) {
+  const problems = [];
+  for (const [width, height, what] of [
+    [320, 640, "320 px wide"],
+    [640, 400, "200% zoom"],
+  ]) {
+    await page.setViewportSize({ width, height });
+    const over = await sidewaysScroll(page);
+    if (over > 1) problems.push(`scrolls sideways by ${over} px at ${what}`);
+  }
+  // WCAG 1.4.12: the reader's own text spacing loses nothing, even at 320 px.
+  await page.setViewportSize({ width: 320, height: 640 });
+  const spacing = await page.addStyleTag({ content: TEXT_SPACING });
+  const over = await sidewaysScroll(page);
+  if (over > 1) problems.push(`scrolls sideways by ${over} px at 320 px with wider text spacing`);
+  await spacing.evaluate((s) => s.remove());
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    const violations = await axeViolations(page);
+    if (violations.length) problems.push(`axe at ${width} px:\n${describeViolations(violations)}`);
+    if (shots) await screenshot(page, `${lang}-${name}-${width}`);
+  }
+  assert(problems.length === 0, `${name} in ${lang}:\n${problems.join("\n")}`);
+}
+
+async function fillSigner(page, who) {
+  await page.fill("#first_name", who.first);
+  await page.fill("#last_name", who.last);
+  await page.fill("#affiliation", who.org || "");
+  await page.fill("#email", who.email);
+  await page.check("#consent");
+}
+
+/// Clicks "Sign" and waits for the answer page; returns the HTTP status.
+async function submit(page, action) {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith("/sign") && r.request().method() === "POST", { timeout: 20_000 }),
+    page.waitForURL((u) => u.pathname === "/sign", { waitUntil: "load", timeout: 20_000 }),
+    action(),
+  ]);
+  return response.status();
+}
+
+/// Every page a signer meets, in one language, each with `pageChecks`.
+async function everyPage(page, lang, openUrl, closedUrl, log) {
+  const q = `?lang=${encodeURIComponent(lang)}`;
+  await check(`[${lang}] petition page`, async () => {
+    const r = await page.goto(`${openUrl}/${q}`);
+    assert(r.status() === 200, `status ${r.status()}`);
+    await pageChecks(page, lang, "petition", { shots: true });
+  }, log);
+  await check(`[${lang}] error page (empty form, as the server re-renders it)`, async () => {
+    await page.goto(`${openUrl}/${q}`);
+    const status = await submit(page, () =>
+      page.evaluate(() => {
+        const form = document.querySelector("form[action='/sign']");
+        form.noValidate = true;
+        form.requestSubmit();
+      }),
+    );
+    assert(status === 422, `status ${status}, expected 422`);
+    assert(await page.locator(".error-summary a[href='#first_name']").count(), "no error summary link to #first_name");
+    await pageChecks(page, lang, "error", { shots: true });
+  }, log);
+  await check(`[${lang}] receipt page`, async () => {
+    await page.goto(`${openUrl}/${q}`);
+    await fillSigner(page, { first: "Ana", last: "Silva", org: "", email: `receipt-${lang}@example.org` });
+    const status = await submit(page, () => page.click("form[action='/sign'] button[type=submit]"));
+    assert(status === 200, `status ${status}`);
+    assert(await page.locator("#receipt-code").count(), "no #receipt-code");
+    await pageChecks(page, lang, "receipt", { shots: true });
+  }, log);
+  for (const [name, url] of [
+    ["withdraw", `${openUrl}/withdraw${q}`],
+    ["check", `${openUrl}/receipt${q}`],
+    ["about", `${openUrl}/about${q}`],
+    ["accessibility", `${openUrl}/accessibility${q}`],
+    ["closed", `${closedUrl}/${q}`],
+  ]) {
+    await check(`[${lang}] ${name} page`, async () => {
+      const r = await page.goto(url);
+      assert(r.status() === 200, `status ${r.status()}`);
+      if (name === "closed") assert(!(await page.locator("form[action='/sign']").count()), "a closed petition shows the form");
+      await pageChecks(page, lang, name, { shots: true });
+    }, log);
+  }
+}
+
+// ---------------------------------------------------------------- the run
+
+async function main() {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  for (const old of fs.readdirSync(ARTIFACTS)) fs.rmSync(path.join(ARTIFACTS, old), { force: true, recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "undersign-browser-"));
+  let browser;
+  try {
+    ensureBinary();
+    const key = path.join(tmp, "organizer.key");
+    const recipient = run(["keygen", "-o", key]).trim().split("\n").pop().trim();
+    assert(recipient.startsWith("age1"), `keygen printed no recipient: ${recipient}`);
+    const recipients = path.join(tmp, "recipients.txt");
+    fs.writeFileSync(recipients, recipient + "\n");
+    const example = fs.readFileSync(path.join(ROOT, "examples", "petition.toml"), "utf8");
+    const openConfig = path.join(tmp, "open.toml");
+    fs.writeFileSync(openConfig, example + "\n" + TEST_LIMITS);
+    const closedConfig = path.join(tmp, "closed.toml");
+    assert(/^closes = .*$/m.test(example), "examples/petition.toml has no closes line");
+    fs.writeFileSync(closedConfig, example.replace(/^closes = .*$/m, "closes = 2020-01-01") + "\n" + TEST_LIMITS);
+    const data = path.join(tmp, "data");
+    const open = await serve(openConfig, data, recipients);
+    const closed = await serve(closedConfig, path.join(tmp, "data-closed"), recipients);
+    console.log(`# open petition ${open.url}, closed petition ${closed.url}`);
+
+    browser = await chromium.launch(LAUNCH);
+    console.log(`# ${CHROMIUM} ${browser.version()}, axe-core ${require("axe-core/package.json").version}`);
+
+    // Languages as a visitor sees them: the switcher on the petition page.
+    const probe = await browser.newPage();
+    await probe.goto(`${open.url}/`);
+    const langs = await probe.$$eval(".langs li > [lang]", (els) => els.map((e) => e.getAttribute("lang")));
+    await probe.close();
+    console.log(`# languages offered: ${langs.join(" ")}`);
+
+    await check("the language switcher offers every translation in i18n/", async () => {
+      const shipped = fs.readdirSync(path.join(ROOT, "i18n")).filter((d) => fs.existsSync(path.join(ROOT, "i18n", d, "undersign.ftl")));
+      const missing = shipped.filter((l) => !langs.includes(l));
+      assert(langs.length > 0, "no language links on /");
+      assert(missing.length === 0, `not offered: ${missing.join(", ")}`);
+    });
+
+    // Every page, every language: axe runs need their script let in past the
+    // page's CSP (script-src 'self'); the signing checks below run under it.
+    const axeContext = await browser.newContext({ bypassCSP: true, viewport: { width: 360, height: 800 } });
+    // Two languages at a time: most of the time is spent waiting on the
+    // browser, and each language's lines are printed together when it ends.
+    const queue = [...langs];
+    const worker = async () => {
+      const page = await axeContext.newPage();
+      for (let lang = queue.shift(); lang; lang = queue.shift()) {
+        const log = [];
+        await everyPage(page, lang, open.url, closed.url, log);
+        console.log(log.join("\n"));
+      }
+      await page.close();
+    };
+    await Promise.all(Array.from({ length: Number(process.env.BROWSER_WORKERS || 2) }, worker));
+    await axeContext.close();
+
+    // Signing as a signer would, with the page's CSP in force.
+    const signers = {
+      js: { first: "Jun", last: "Script", org: "Browser Test", email: "js-on@example.org" },
+      nojs: { first: "Noa", last: "Plain", org: "", email: "js-off@example.org" },
+      early: { first: "Dee", last: "Early", org: "", email: "early@example.org" },
+    };
+    await check("a signer with JavaScript on signs and gets a receipt (proof-of-work)", async () => {
+      const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+      const p = await context.newPage();
+      const errors = [];
+      p.on("pageerror", (e) => errors.push(String(e)));
+      p.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      await p.goto(`${open.url}/?lang=en`);
+      await fillSigner(p, signers.js);
+      // The script solves the challenge while the signer types.
+      await p.waitForFunction(() => document.querySelector("input[name=pow]").value !== "", null, { timeout: 10_000 });
+      const status = await submit(p, () => p.click("form[action='/sign'] button[type=submit]"));
+      assert(status === 200, `status ${status}: ${(await p.textContent("main")).slice(0, 300)}`);
+      const code = (await p.textContent("#receipt-code")).trim();
+      assert(code.length >= 26, `receipt code looks wrong: ${code}`);
+      assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
+      await context.close();
+    });
+    await check("Sign pressed before the proof-of-work is solved: a status shows, a second press sends nothing more", async () => {
+      const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+      // A slow phone: no hash is done until the test says so.
+      await context.addInitScript(() => {
+        let open;
+        const gate = new Promise((r) => (open = r));
+        window.__openPowGate = open;
+        const digest = crypto.subtle.digest.bind(crypto.subtle);
+        crypto.subtle.digest = (...args) => gate.then(() => digest(...args));
+      });
+      const p = await context.newPage();
+      await p.goto(`${open.url}/?lang=en`);
+      await fillSigner(p, signers.early);
+      let posts = 0;
+      p.on("request", (r) => r.method() === "POST" && r.url().endsWith("/sign") && posts++);
+      const button = "form[action='/sign'] button[type=submit]";
+      const status = await submit(p, async () => {
+        await p.click(button);
+        assert(await p.isVisible(".pow-status"), "no status message while the answer is awaited");
+        await p.click(button);
+        await p.waitForTimeout(200);
+        await p.evaluate(() => window.__openPowGate());
+      });
+      await p.waitForTimeout(500);
+      assert(posts === 1, `${posts} POST /sign requests for two presses`);
+      assert(status === 200 && (await p.locator("#receipt-code").count()), `no receipt (status ${status})`);
+      await context.close();
+    });
+    await check("a signer with JavaScript off signs and gets a receipt", async () => {
+      const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 800 } });
+      const p = await context.newPage();
+      await p.goto(`${open.url}/?lang=en`);
+      await fillSigner(p, signers.nojs);
+      const status = await submit(p, () => p.click("form[action='/sign'] button[type=submit]"));
+      assert(status === 200, `status ${status}: ${(await p.textContent("main")).slice(0, 300)}`);
+      const code = (await p.textContent("#receipt-code")).trim();
+      assert(code.length >= 26, `receipt code looks wrong: ${code}`);
+      await context.close();
+    });
+
+    const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+    const p = await context.newPage();
+    if (langs.includes("ar")) {
+      await check("the Arabic page mirrors (dir=rtl, form direction rtl, headings start on the right)", async () => {
+        await p.goto(`${open.url}/?lang=ar`);
+        const r = await p.evaluate(() => {
+          const form = document.querySelector("form[action='/sign']");
+          const heading = document.querySelector("#sign");
+          const text = document.createRange();
+          text.selectNodeContents(heading);
+          const box = text.getBoundingClientRect();
+          const main = document.querySelector("main").getBoundingClientRect();
+          return {
+            dir: document.documentElement.dir,
+            formDir: getComputedStyle(form).direction,
+            fromRight: main.right - box.right,
+            fromLeft: box.left - main.left,
+          };
+        });
+        assert(r.dir === "rtl", `<html dir> is ${r.dir}`);
+        assert(r.formDir === "rtl", `the form's direction is ${r.formDir}`);
+        assert(r.fromRight < r.fromLeft, `the sign heading sits on the left (${JSON.stringify(r)})`);
+      });
+    } else {
+      await check("an Arabic translation is offered", async () => assert(false, "no ar in the language switcher"));
+    }
+
+    await check("keyboard: Tab reaches every field and the button in order, with a visible focus ring", async () => {
+      await p.goto(`${open.url}/?lang=en`);
+      const wanted = ["first_name", "last_name", "affiliation", "email", "consent", "public", "submit"];
+      const seen = [];
+      for (let i = 0; i < 80 && !seen.includes("submit"); i++) {
+        await p.keyboard.press("Tab");
+        const f = await p.evaluate(() => {
+          const el = document.activeElement;
+          const s = getComputedStyle(el);
+          return {
+            key: el.type === "submit" ? "submit" : el.id || `${el.tagName.toLowerCase()} ${el.textContent.trim()}`,
+            inForm: !!el.closest("form"),
+            outline: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2,
+          };
+        });
+        assert(f.outline, `no visible focus outline on ${f.key}`);
+        if (!f.inForm) continue;
+        assert(f.key !== "website", "Tab reached the honeypot field");
+        seen.push(f.key);
+      }
+      const order = seen.filter((k) => wanted.includes(k));
+      assert(JSON.stringify(order) === JSON.stringify(wanted), `focus order ${seen.join(" → ")}`);
+    });
+
+    await check("keyboard: a signer signs with keys alone, and the browser leads to a missing field", async () => {
+      await p.goto(`${open.url}/?lang=en`);
+      await p.focus("#first_name");
+      await p.keyboard.type("Kim");
+      await p.keyboard.press("Tab");
+      await p.keyboard.press("Tab"); // skip last name: required, so the server answers with errors
+      await p.keyboard.press("Tab");
+      await p.keyboard.type("kbd@example.org");
+      await p.keyboard.press("Tab");
+      await p.keyboard.press("Space");
+      await p.focus("form[action='/sign'] button[type=submit]");
+      // Browser validation stops the first try on the empty required field.
+      await p.keyboard.press("Enter");
+      const stillHere = await p.evaluate(() => document.activeElement && document.activeElement.id);
+      assert(stillHere === "last_name", `the browser did not take focus to the missing field (${stillHere})`);
+      await p.keyboard.type("Lee");
+      const status = await submit(p, () => p.keyboard.press("Enter"));
+      assert(status === 200, `status ${status}`);
+      assert(await p.locator("#receipt-code").count(), "no receipt after keyboard signing");
+    });
+
+    await check("the error summary takes focus and links to each field", async () => {
+      await p.goto(`${open.url}/?lang=en`);
+      await p.fill("#first_name", "Kim");
+      const status = await submit(p, () =>
+        p.evaluate(() => {
+          const form = document.querySelector("form[action='/sign']");
+          form.noValidate = true;
+          form.requestSubmit();
+        }),
+      );
+      assert(status === 422, `status ${status}`);
+      const focused = await p.evaluate(() => document.activeElement && document.activeElement.id);
+      assert(focused === "errors", `focus is on ${focused || "the page"}, not the error summary`);
+      const links = await p.$$eval("#errors a", (as) => as.map((a) => a.getAttribute("href")));
+      for (const href of links) {
+        assert((await p.locator(href).count()) === 1, `summary link ${href} points nowhere`);
+      }
+      await p.click("#errors a[href='#last_name']");
+      const after = await p.evaluate(() => document.activeElement.id);
+      assert(after === "last_name", `following the summary link focused ${after}`);
+    });
+    await context.close();
+
+    await browser.close();
+    browser = null;
+    await stop(open);
+    await stop(closed);
+
+    await check("the decrypted export records the JavaScript signers as pow and the other as none", async () => {
+      const exported = path.join(tmp, "export.jsonl");
+      run(["export", "--data", data, "-o", exported]);
+      const records = run(["decrypt", "-i", key, exported, "--format", "json"])
+        .split("\n")
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l));
+      const by = (email) => records.filter((r) => String(r.email).toLowerCase() === email);
+      const js = by(signers.js.email);
+      const nojs = by(signers.nojs.email);
+      const early = by(signers.early.email);
+      assert(js.length === 1 && nojs.length === 1, `found ${js.length} JavaScript and ${nojs.length} plain records in ${records.length}`);
+      assert(js[0].check === "pow", `JavaScript signer has check ${js[0].check}`);
+      assert(nojs[0].check === "none", `no-JavaScript signer has check ${nojs[0].check}`);
+      // Pressing twice before the answer must not send the form without it.
+      assert(early.length === 1 && early[0].check === "pow", `early signer: ${JSON.stringify(early.map((r) => r.check))}`);
+    });
+  } catch (e) {
+    failed++;
+    console.log(`FAIL the run stopped early\n     ${String((e && e.stack) || e).split("\n").join("\n     ")}`);
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    killAll();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(`# screenshots in ${path.relative(process.cwd(), ARTIFACTS) || "."}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+await main();
