@@ -46,8 +46,9 @@ pub enum Verdict {
 /// Issues and checks challenges. One per server, key made at start.
 pub struct Pow {
     key: [u8; 32],
-    /// Salts of spent challenges until they expire, so each is used once.
-    spent: Mutex<HashMap<[u8; 16], u64>>,
+    /// Salts of spent challenges until they expire, so each is used once,
+    /// and when expired ones are next swept out.
+    spent: Mutex<(HashMap<[u8; 16], u64>, u64)>,
 }
 
 impl std::fmt::Debug for Pow {
@@ -68,7 +69,7 @@ impl Pow {
         rand::rng().fill_bytes(&mut key);
         Pow {
             key,
-            spent: Mutex::new(HashMap::new()),
+            spent: Mutex::new((HashMap::new(), 0)),
         }
     }
 
@@ -131,9 +132,13 @@ impl Pow {
             return Verdict::Expired;
         }
         {
-            let mut spent = self.spent.lock().unwrap_or_else(|e| e.into_inner());
-            if spent.len() > 4096 {
+            let mut guard = self.spent.lock().unwrap_or_else(|e| e.into_inner());
+            let (spent, next_sweep) = &mut *guard;
+            // Sweep at most once a minute: a sweep scans the whole set, and doing
+            // it on every verification made each one slower than the last.
+            if now >= *next_sweep {
                 spent.retain(|_, exp| *exp > now);
+                *next_sweep = now + 60;
             }
             if spent.insert(c.salt, c.expires).is_some() {
                 return Verdict::Spent;
@@ -232,6 +237,25 @@ mod tests {
         let pow = Pow::new();
         let c = pow.parse(&pow.issue(NOW, 9)).unwrap();
         assert_eq!((c.issued, c.expires, c.bits), (NOW, NOW + LIFETIME_SECS, 9));
+    }
+
+    #[test]
+    fn verification_cost_does_not_grow_with_the_spent_set() {
+        let pow = Pow::new();
+        let tokens: Vec<String> = (0..20_000).map(|_| pow.issue(NOW, 0)).collect();
+        for t in &tokens {
+            assert_eq!(pow.verify(t, "0", NOW + 1), Verdict::Solved);
+        }
+        // Every spent salt is kept until it expires; none is swept early.
+        assert_eq!(pow.spent.lock().unwrap().0.len(), 20_000);
+        assert_eq!(pow.verify(&tokens[0], "0", NOW + 120), Verdict::Spent);
+        // After expiry a sweep empties it.
+        let late = pow.issue(NOW + LIFETIME_SECS + 61, 0);
+        assert_eq!(
+            pow.verify(&late, "0", NOW + LIFETIME_SECS + 61),
+            Verdict::Solved
+        );
+        assert_eq!(pow.spent.lock().unwrap().0.len(), 1);
     }
 
     #[test]
