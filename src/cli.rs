@@ -272,7 +272,7 @@ pub fn run() -> Result<ExitCode> {
             };
             let summary = decrypt::run(&job, &ids).with_context(|| export.display().to_string())?;
             print_summary(&job, &summary);
-            Ok(if summary.failed() == 0 {
+            Ok(if summary.tally.failed == 0 {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(2)
@@ -401,16 +401,16 @@ fn check_retention(p: &undersign::config::Petition, store: &Store) -> Result<()>
         return Ok(());
     };
     let deadline = closes + time::Duration::days(days as i64);
-    let purged_since_closing = store
-        .last_purge()
-        .is_some_and(|t| t as i64 >= closes.unix_timestamp());
-    if time::OffsetDateTime::now_utc() < deadline || purged_since_closing || store.count() == 0 {
+    // Any record still here after the deadline is kept longer than promised,
+    // whatever was purged before: only an emptied folder satisfies retention.
+    if time::OffsetDateTime::now_utc() < deadline || store.count() == 0 {
         return Ok(());
     }
     let message = format!(
         "retention: this petition closed on {} and its signatures were to be purged by {}. Export them \
          (`undersign export`), take the export offline, then run `undersign purge --data DIR --export FILE`",
-        closes.date(),
+        // A bare closing date means "through that day": name that day.
+        (closes - time::Duration::SECOND).date(),
         deadline.date()
     );
     match p.retention {
