@@ -357,7 +357,11 @@ fn retention_refuses_to_serve_until_a_verified_purge() {
         "{}",
         stderr(&o)
     );
-    assert!(stderr(&o).contains("closed on 2020-01-01"), "the last day of a bare closing date: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains("closed on 2020-01-01"),
+        "the last day of a bare closing date: {}",
+        stderr(&o)
+    );
 
     // At the organizer's choice, only a warning.
     let warn = org.path("warn.toml");

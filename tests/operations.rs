@@ -141,7 +141,12 @@ fn metrics_count_without_values_and_are_off_by_default() {
     assert!(text.contains("undersign_commit_flush_seconds_count"));
     assert!(!text.contains(canary) && !text.contains("m@example.org"));
     // Through a local proxy or Tor daemon a visitor also arrives from loopback.
-    let proxied = server.request("GET", "/metrics", &[("X-Forwarded-For", "203.0.113.5")], b"");
+    let proxied = server.request(
+        "GET",
+        "/metrics",
+        &[("X-Forwarded-For", "203.0.113.5")],
+        b"",
+    );
     assert_eq!(proxied.status, 404);
 }
 

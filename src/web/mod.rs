@@ -260,10 +260,15 @@ async fn accessibility(
 }
 
 /// Aggregate counters, for the operator's monitoring on the same machine only.
-async fn metrics(State(app): State<Arc<App>>, ConnectInfo(peer): ConnectInfo<Peer>, headers: HeaderMap) -> Response {
+async fn metrics(
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<Peer>,
+    headers: HeaderMap,
+) -> Response {
     // A proxy or Tor daemon on this machine also connects from loopback: a
     // forwarded request is a visitor's, not the operator's.
-    let forwarded = headers.contains_key("x-forwarded-for") || headers.contains_key(header::FORWARDED);
+    let forwarded =
+        headers.contains_key("x-forwarded-for") || headers.contains_key(header::FORWARDED);
     if !app.metrics || !peer.0.ip().is_loopback() || forwarded {
         return StatusCode::NOT_FOUND.into_response();
     }
