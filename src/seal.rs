@@ -510,4 +510,64 @@ mod tests {
             .collect();
         assert_eq!(lens.len(), 1);
     }
+
+    /// A binary age file locked with `pass` at a tiny scrypt work factor (fast tests).
+    fn locked(contents: &[u8], pass: &str) -> Vec<u8> {
+        let mut r = age::scrypt::Recipient::new(SecretString::from(pass.to_owned()));
+        r.set_work_factor(2);
+        let enc =
+            age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient)).unwrap();
+        let mut out = Vec::new();
+        let mut w = enc.wrap_output(&mut out).unwrap();
+        w.write_all(contents).unwrap();
+        w.finish().unwrap();
+        out
+    }
+
+    #[test]
+    fn key_files_are_told_apart_by_their_first_line() {
+        assert_eq!(KeyKind::of(b"# c\nAGE-SECRET-KEY-1X"), KeyKind::Age);
+        assert_eq!(
+            KeyKind::of(b"\n-----BEGIN AGE ENCRYPTED FILE-----\n"),
+            KeyKind::AgeWithPassphrase
+        );
+        assert_eq!(
+            KeyKind::of(b"age-encryption.org/v1\n"),
+            KeyKind::AgeWithPassphrase
+        );
+        assert_eq!(
+            KeyKind::of(b"-----BEGIN OPENSSH PRIVATE KEY-----\n"),
+            KeyKind::Ssh
+        );
+    }
+
+    #[test]
+    fn a_binary_passphrase_file_opens_with_its_passphrase_only() {
+        let (id, r) = key();
+        let file = locked(id.to_string().expose_secret().as_bytes(), "open sesame");
+        let mut ids = Identities::new();
+        assert!(matches!(
+            ids.add("k", &file),
+            Err(IdentityError::NeedsPassphrase(_))
+        ));
+        let wrong = SecretString::from("open barley".to_owned());
+        let err = ids.add_with_passphrase("k", &file, &wrong).unwrap_err();
+        assert!(matches!(err, IdentityError::WrongPassphrase(_)));
+        assert!(!err.to_string().contains("barley"));
+        let right = SecretString::from("open sesame".to_owned());
+        ids.add_with_passphrase("k", &file, &right).unwrap();
+        let ct = Recipients::parse(&r).unwrap().seal(b"locked").unwrap();
+        assert_eq!(&**ids.open(ct.as_bytes()).unwrap(), b"locked");
+    }
+
+    #[test]
+    fn an_age_file_for_recipients_is_not_a_key_file() {
+        let (_, r) = key();
+        let ct = Recipients::parse(&r).unwrap().seal(b"x").unwrap();
+        let any = SecretString::from("whatever".to_owned());
+        assert!(matches!(
+            Identities::new().add_with_passphrase("k", ct.as_bytes(), &any),
+            Err(IdentityError::Unusable(_))
+        ));
+    }
 }

@@ -23,8 +23,8 @@ use super::report::{self, Tally};
 use super::review::Route;
 use super::sheet::Sheet;
 pub use super::sheet::{CSV_COLUMNS, Format};
-use super::stream::{self, Rules};
-use crate::export::ExportError;
+use super::stream::{self, Opened, Rules};
+use crate::export::{ExportError, Header};
 use crate::seal::Identities;
 
 #[derive(Debug, thiserror::Error)]
@@ -80,21 +80,6 @@ pub struct Summary {
     pub no_matching_key: u64,
     /// Files written, and what each holds.
     pub files: Vec<(PathBuf, String)>,
-}
-
-impl Summary {
-    pub fn records(&self) -> u64 {
-        self.tally.records
-    }
-    pub fn written(&self) -> u64 {
-        self.tally.kept
-    }
-    pub fn duplicates(&self) -> u64 {
-        self.tally.duplicates
-    }
-    pub fn failed(&self) -> u64 {
-        self.tally.failed
-    }
 }
 
 /// The default name of a side file next to `output`:
@@ -209,35 +194,48 @@ pub fn run(job: &Job, identities: &Identities) -> Result<Summary, DecryptError> 
         &progress,
     )?;
     progress.finish_and_clear();
-
     // The export is intact: from here on, files are created.
-    let mut created = Created::default();
-    let sealed = job.seal.as_ref();
-    let mut open_sheet = |path: Option<&Path>| -> Result<Sheet<Destination>, DecryptError> {
-        let shown = path.map_or("standard output".into(), |p| p.display().to_string());
-        if let Some(p) = path {
-            created.add(p);
-        }
-        Destination::open(path, sealed)
-            .and_then(|d| Sheet::new(job.format, job.excel, d))
-            .map_err(|e| DecryptError::Output(shown, e))
-    };
-    let mut main = open_sheet(job.output.as_deref())?;
-    let mut review = job
-        .review
-        .as_deref()
-        .map(|p| open_sheet(Some(p)))
-        .transpose()?;
-    let mut suspicious = job
-        .suspicious
-        .as_deref()
-        .map(|p| open_sheet(Some(p)))
-        .transpose()?;
-    let mut public = job.public_list.as_ref().map(|_| PublicList::default());
+    write_outputs(job, opened, &spool_dir)
+}
 
+/// The sheets of one run, open for writing.
+struct Sheets {
+    main: Sheet<Destination>,
+    review: Option<Sheet<Destination>>,
+    suspicious: Option<Sheet<Destination>>,
+}
+
+impl Sheets {
+    fn open(job: &Job, created: &mut Created) -> Result<Sheets, DecryptError> {
+        let mut open = |path: Option<&Path>| {
+            if let Some(p) = path {
+                created.add(p);
+            }
+            Destination::open(path, job.seal.as_ref())
+                .and_then(|d| Sheet::new(job.format, job.excel, d))
+                .map_err(|e| output_error(path, e))
+        };
+        Ok(Sheets {
+            main: open(job.output.as_deref())?,
+            review: job.review.as_deref().map(|p| open(Some(p))).transpose()?,
+            suspicious: job
+                .suspicious
+                .as_deref()
+                .map(|p| open(Some(p)))
+                .transpose()?,
+        })
+    }
+}
+
+/// Reads the spool back in export order and routes every record.
+fn write_outputs(job: &Job, opened: Opened, spool_dir: &Path) -> Result<Summary, DecryptError> {
+    let mut created = Created::default();
+    let mut sheets = Sheets::open(job, &mut created)?;
+    let mut public = job.public_list.as_ref().map(|_| PublicList::default());
     let mut tally = Tally::default();
     tally.records = opened.records;
     tally.failed = opened.failed;
+
     let spool_err = |e| DecryptError::Spool(spool_dir.display().to_string(), e);
     let mut parked = opened.spool.into_reader().map_err(spool_err)?;
     while let Some(p) = parked.next_parked().map_err(spool_err)? {
@@ -256,69 +254,52 @@ pub fn run(job: &Job, identities: &Identities) -> Result<Summary, DecryptError> 
                 {
                     list.add(&p.r.first_name, &p.r.last_name, &p.r.affiliation);
                 }
-                (Some(&mut main), job.output.as_deref())
+                (Some(&mut sheets.main), job.output.as_deref())
             }
-            Route::Duplicate => (review.as_mut(), job.review.as_deref()),
-            Route::Suspicious => (suspicious.as_mut(), job.suspicious.as_deref()),
+            // With no review file, a duplicate is only counted.
+            Route::Duplicate => (sheets.review.as_mut(), job.review.as_deref()),
+            // Always present: records are marked suspicious only when it is.
+            Route::Suspicious => (sheets.suspicious.as_mut(), job.suspicious.as_deref()),
         };
         if let Some(sheet) = sheet {
             sheet.row(&p.id, &p.r).map_err(|e| output_error(path, e))?;
         }
     }
 
-    let mut files = Vec::new();
     let finish = |sheet: Sheet<Destination>, path: Option<&Path>| {
         sheet
             .finish()
             .and_then(Destination::finish)
             .map_err(|e| output_error(path, e))
     };
-    finish(main, job.output.as_deref())?;
+    let mut files = Vec::new();
+    finish(sheets.main, job.output.as_deref())?;
     if let Some(p) = &job.output {
         files.push((p.clone(), format!("{} signatures", tally.kept)));
     }
-    if let (Some(sheet), Some(p)) = (review, &job.review) {
+    if let (Some(sheet), Some(p)) = (sheets.review, &job.review) {
         finish(sheet, Some(p))?;
         files.push((
             p.clone(),
             format!("{} duplicates, for review", tally.duplicates),
         ));
     }
-    if let (Some(sheet), Some(p)) = (suspicious, &job.suspicious) {
+    if let (Some(sheet), Some(p)) = (sheets.suspicious, &job.suspicious) {
         finish(sheet, Some(p))?;
-        files.push((
-            p.clone(),
-            format!("{} suspicious records, for review", tally.suspicious),
-        ));
+        let what = format!("{} suspicious records, for review", tally.suspicious);
+        files.push((p.clone(), what));
     }
-    if let (Some(mut list), Some(base)) = (public, &job.public_list) {
-        let (md, html) = public_list_paths(base, sealed.is_some());
-        let title = format!("Signatories — {}", opened.header.petition);
-        write_whole(&md, sealed, list.markdown(&title).as_bytes(), &mut created)?;
-        write_whole(&html, sealed, list.html(&title).as_bytes(), &mut created)?;
-        let n = list.len();
-        files.push((md, format!("{n} public signatories, Markdown")));
-        files.push((html, format!("{n} public signatories, HTML")));
+    if let (Some(list), Some(base)) = (public, &job.public_list) {
+        files.extend(write_public_list(
+            job,
+            base,
+            list,
+            &opened.header,
+            &mut created,
+        )?);
     }
     if let Some(path) = &job.report {
-        let export_name = job
-            .export
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let generated = time::OffsetDateTime::now_utc().date().to_string();
-        let html = report::render(
-            &tally,
-            &report::Context {
-                petition: &opened.header.petition,
-                export_name: &export_name,
-                generated: &generated,
-                suspicious_flags: &job.suspicious_flags,
-                split_suspicious: job.suspicious.is_some(),
-                duplicates_listed: job.review.is_some(),
-            },
-        );
-        write_whole(path, sealed, html.as_bytes(), &mut created)?;
+        write_report(job, path, &tally, &opened.header, &mut created)?;
         files.push((path.clone(), "report".into()));
     }
     created.keep();
@@ -328,6 +309,52 @@ pub fn run(job: &Job, identities: &Identities) -> Result<Summary, DecryptError> 
         no_matching_key: opened.no_matching_key,
         files,
     })
+}
+
+fn write_public_list(
+    job: &Job,
+    base: &Path,
+    mut list: PublicList,
+    header: &Header,
+    created: &mut Created,
+) -> Result<[(PathBuf, String); 2], DecryptError> {
+    let sealed = job.seal.as_ref();
+    let (md, html) = public_list_paths(base, sealed.is_some());
+    let title = format!("Signatories — {}", header.petition);
+    write_whole(&md, sealed, list.markdown(&title).as_bytes(), created)?;
+    write_whole(&html, sealed, list.html(&title).as_bytes(), created)?;
+    let n = list.len();
+    Ok([
+        (md, format!("{n} public signatories, Markdown")),
+        (html, format!("{n} public signatories, HTML")),
+    ])
+}
+
+fn write_report(
+    job: &Job,
+    path: &Path,
+    tally: &Tally,
+    header: &Header,
+    created: &mut Created,
+) -> Result<(), DecryptError> {
+    let export_name = job
+        .export
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let generated = time::OffsetDateTime::now_utc().date().to_string();
+    let html = report::render(
+        tally,
+        &report::Context {
+            petition: &header.petition,
+            export_name: &export_name,
+            generated: &generated,
+            suspicious_flags: &job.suspicious_flags,
+            split_suspicious: job.suspicious.is_some(),
+            duplicates_listed: job.review.is_some(),
+        },
+    );
+    write_whole(path, job.seal.as_ref(), html.as_bytes(), created)
 }
 
 /// A bar on standard error; indicatif draws nothing when stderr is not a terminal.

@@ -70,6 +70,8 @@ pub fn open_all<R: BufRead + Send>(
     let mut winners = Winners::default();
 
     std::thread::scope(|scope| -> Result<(), DecryptError> {
+        // Bounded: the reader runs at most READ_AHEAD chunks ahead of decryption,
+        // which is what keeps memory flat however large the export.
         let (tx, rx) = mpsc::sync_channel::<Result<Vec<Entry>, ExportError>>(READ_AHEAD);
         scope.spawn(move || {
             let mut chunk = Vec::with_capacity(CHUNK);

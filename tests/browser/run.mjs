@@ -4,14 +4,17 @@
 // closed one) on loopback ports, then proves in a real browser, in every
 // language the server offers:
 //   - axe-core finds no WCAG 2.x A/AA violation on the petition, error,
-//     receipt, withdrawal, receipt-check, about, accessibility and closed pages;
-//   - no page scrolls sideways at 320 px wide or at 200% zoom (640 px);
+//     receipt, withdrawal, receipt-check (and its error), about,
+//     accessibility and closed pages;
+//   - no page scrolls sideways at 320 px wide, at 200% zoom (640 px), or
+//     with WCAG 1.4.12's wider text spacing;
 //   - screenshots at 360×800 and 1280×800 land in tests/browser/artifacts/.
 // And once:
 //   - a signer gets a receipt with JavaScript on (proof-of-work) and off, and
-//     the decrypted export records "pow" and "none" for them;
+//     the decrypted export records "pow" and "none" for them; pressing Sign
+//     twice before the proof-of-work is solved still sends it once, with it;
 //   - the Arabic page mirrors; Tab reaches every control in order with a
-//     visible focus ring; the error summary takes focus.
+//     visible focus ring; keys alone can sign; the error summary takes focus.
 //
 // Usage: node tests/browser/run.mjs   (from anywhere; run `npm ci` in tests/browser first)
 // Prints one line per check and closes with `N passed, M failed`; exits 1 on any failure.
@@ -63,6 +66,8 @@ per_address_burst = 1000
 per_address_per_hour = 10000
 no_js_burst = 1000
 no_js_per_hour = 10000
+code_attempts_burst = 1000
+code_attempts_per_hour = 10000
 `;
 
 // ---------------------------------------------------------------- results
@@ -70,7 +75,7 @@ no_js_per_hour = 10000
 let passed = 0;
 let failed = 0;
 
-/// Runs one check; its line goes to `log` when given, else straight out.
+// Runs one check; its line goes to `log` when given, else straight out.
 async function check(name, fn, log = null) {
   const started = Date.now();
   let line;
@@ -109,7 +114,7 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   });
 }
 
-/// The debug binary, rebuilt when a source it compiles in is newer.
+// The debug binary, rebuilt when a source it compiles in is newer.
 function ensureBinary() {
   const newest = (dir) => {
     let t = 0;
@@ -120,7 +125,10 @@ function ensureBinary() {
     return t;
   };
   const built = fs.existsSync(BIN) ? fs.statSync(BIN).mtimeMs : 0;
-  const sources = Math.max(...["src", "templates", "static"].map((d) => newest(path.join(ROOT, d))));
+  const sources = Math.max(
+    ...["src", "templates", "static"].map((d) => newest(path.join(ROOT, d))),
+    ...["Cargo.toml", "Cargo.lock"].map((f) => fs.statSync(path.join(ROOT, f)).mtimeMs),
+  );
   if (built < sources) {
     console.log(built ? "# sources changed: cargo build" : "# no debug binary: cargo build");
     try {
@@ -135,7 +143,7 @@ function run(args) {
   return execFileSync(BIN, args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
-/// Starts `undersign serve` and resolves with its base URL once it prints it.
+// Starts `undersign serve` and resolves with its base URL once it prints it.
 function serve(config, data, recipients) {
   const child = spawn(BIN, ["serve", "--config", config, "--listen", "127.0.0.1:0", "--data", data, "--recipients", recipients], {
     cwd: ROOT,
@@ -161,7 +169,7 @@ function serve(config, data, recipients) {
   });
 }
 
-/// SIGTERM, then wait: the server flushes and releases its data folder.
+// SIGTERM, then wait: the server flushes and releases its data folder.
 function stop(server) {
   return new Promise((resolve) => {
     if (server.child.exitCode !== null) return resolve();
@@ -196,7 +204,7 @@ function describeViolations(violations) {
     .join("\n");
 }
 
-/// Horizontal overflow of the page in CSS pixels (0 when it reflows).
+// Horizontal overflow of the page in CSS pixels (0 when it reflows).
 function sidewaysScroll(page) {
   return page.evaluate(() => {
     const s = document.scrollingElement;
@@ -208,9 +216,9 @@ async function screenshot(page, name) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-/// The checks every page gets, in one language: no sideways scrolling at
-/// 320 px and at 200% zoom (a 1280 px window shows 640 CSS px), axe at phone
-/// and desktop widths, and the two screenshots.
+// The checks every page gets, in one language: no sideways scrolling at
+// 320 px and at 200% zoom (a 1280 px window shows 640 CSS px), axe at phone
+// and desktop widths, and the two screenshots.
 async function pageChecks(page, lang, name, { shots }) {
   const problems = [];
   for (const [width, height, what] of [
@@ -244,7 +252,7 @@ async function fillSigner(page, who) {
   await page.check("#consent");
 }
 
-/// Clicks "Sign" and waits for the answer page; returns the HTTP status.
+// Clicks "Sign" and waits for the answer page; returns the HTTP status.
 async function submit(page, action) {
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.url().endsWith("/sign") && r.request().method() === "POST", { timeout: 20_000 }),
@@ -254,7 +262,7 @@ async function submit(page, action) {
   return response.status();
 }
 
-/// Every page a signer meets, in one language, each with `pageChecks`.
+// Every page a signer meets, in one language, each with `pageChecks`.
 async function everyPage(page, lang, openUrl, closedUrl, log) {
   const q = `?lang=${encodeURIComponent(lang)}`;
   await check(`[${lang}] petition page`, async () => {
@@ -282,6 +290,21 @@ async function everyPage(page, lang, openUrl, closedUrl, log) {
     assert(status === 200, `status ${status}`);
     assert(await page.locator("#receipt-code").count(), "no #receipt-code");
     await pageChecks(page, lang, "receipt", { shots: true });
+  }, log);
+  await check(`[${lang}] receipt-code error page (a mistyped code)`, async () => {
+    await page.goto(`${openUrl}/receipt${q}`);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/receipt") && r.request().method() === "POST"),
+      page.waitForURL((u) => u.pathname === "/receipt" && !u.search, { waitUntil: "load" }),
+      (async () => {
+        await page.fill("#code", "not-a-code");
+        await page.click("main form button[type=submit]");
+      })(),
+    ]);
+    assert(response.status() === 422, `status ${response.status()}, expected 422`);
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+    assert(focused === "errors", `the error does not take focus (${focused || "nothing"} has it)`);
+    await pageChecks(page, lang, "code-error", { shots: true });
   }, log);
   for (const [name, url] of [
     ["withdraw", `${openUrl}/withdraw${q}`],
@@ -313,7 +336,10 @@ async function main() {
     assert(recipient.startsWith("age1"), `keygen printed no recipient: ${recipient}`);
     const recipients = path.join(tmp, "recipients.txt");
     fs.writeFileSync(recipients, recipient + "\n");
-    const example = fs.readFileSync(path.join(ROOT, "examples", "petition.toml"), "utf8");
+    // The shipped example, with the test's own [limits] in place of any it has.
+    const example = fs
+      .readFileSync(path.join(ROOT, "examples", "petition.toml"), "utf8")
+      .replace(/^\[limits\][^]*?(?=^\[|(?![^]))/m, "");
     const openConfig = path.join(tmp, "open.toml");
     fs.writeFileSync(openConfig, example + "\n" + TEST_LIMITS);
     const closedConfig = path.join(tmp, "closed.toml");
