@@ -62,14 +62,18 @@ fn show(status: StatusCode, p: &pages::CodeFormPage<'_>) -> Response {
     r
 }
 
+fn empty_form(app: &App, q: &LangQuery, headers: &HeaderMap, kind: Kind) -> Response {
+    let petition = app.petition();
+    let lang = choose_lang(&petition, q.lang.as_deref(), headers);
+    pages::render(StatusCode::OK, &page(&kind, lang, app.demo))
+}
+
 pub async fn withdraw_form(
     State(app): State<Arc<App>>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let petition = app.petition();
-    let lang = choose_lang(&petition, q.lang.as_deref(), &headers);
-    pages::render(StatusCode::OK, &page(&Kind::Withdraw, lang, app.demo))
+    empty_form(&app, &q, &headers, Kind::Withdraw)
 }
 
 pub async fn check_form(
@@ -77,9 +81,7 @@ pub async fn check_form(
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let petition = app.petition();
-    let lang = choose_lang(&petition, q.lang.as_deref(), &headers);
-    pages::render(StatusCode::OK, &page(&Kind::Check, lang, app.demo))
+    empty_form(&app, &q, &headers, Kind::Check)
 }
 
 pub async fn withdraw(
