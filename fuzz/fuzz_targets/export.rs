@@ -14,7 +14,10 @@ fuzz_target!(|data: &[u8]| {
     let verified = verify(data);
 
     let Ok(mut reader) = Reader::new(data) else {
-        assert!(verified.is_err(), "verify accepted what Reader::new refused");
+        assert!(
+            verified.is_err(),
+            "verify accepted what Reader::new refused"
+        );
         return;
     };
     let mut entries = Vec::new();
@@ -25,7 +28,10 @@ fuzz_target!(|data: &[u8]| {
             Some(Err(_)) => break false,
         }
     };
-    assert!(reader.next_entry().is_none(), "a finished reader stays finished");
+    assert!(
+        reader.next_entry().is_none(),
+        "a finished reader stays finished"
+    );
 
     let Ok((header, count)) = verified else {
         assert!(!complete, "Reader accepted what verify refused");

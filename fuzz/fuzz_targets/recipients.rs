@@ -27,7 +27,11 @@ fuzz_target!(|data: &[u8]| {
                 | RecipientsError::Invalid(n)
                 | RecipientsError::Plugin(n) => n,
             };
-            let line = text.lines().nth(n - 1).expect("the named line exists").trim();
+            let line = text
+                .lines()
+                .nth(n - 1)
+                .expect("the named line exists")
+                .trim();
             assert!(!line.is_empty() && !line.starts_with('#'));
             if matches!(error, RecipientsError::SecretKey(_)) {
                 assert!(line.to_ascii_uppercase().contains("AGE-SECRET-KEY-"));
