@@ -270,7 +270,11 @@ pub fn run() -> Result<ExitCode> {
                 seal,
                 progress: true,
             };
-            let summary = decrypt::run(&job, &ids).with_context(|| export.display().to_string())?;
+            let summary = decrypt::run(&job, &ids).map_err(|e| match e {
+                // The export's own problems say which export; the others name their file.
+                decrypt::DecryptError::Export(_) => anyhow::anyhow!("{}: {e}", export.display()),
+                other => other.into(),
+            })?;
             print_summary(&job, &summary);
             Ok(if summary.tally.failed == 0 {
                 ExitCode::SUCCESS
@@ -353,11 +357,13 @@ fn print_summary(job: &decrypt::Job, s: &decrypt::Summary) {
     if t.flagged > 0 {
         let flags: Vec<String> = t.flags.iter().map(|(f, n)| format!("{f} {n}")).collect();
         eprintln!(
-            "undersign: {} of {} decrypted records carry flags ({})",
-            t.flagged,
+            "undersign: {} decrypted; {} carry flags ({})",
             t.decrypted,
+            t.flagged,
             flags.join(", ")
         );
+    } else {
+        eprintln!("undersign: {} decrypted; none carries a flag", t.decrypted);
     }
     for (path, what) in &s.files {
         eprintln!("undersign: wrote {} ({what})", path.display());

@@ -509,10 +509,7 @@ fn suspicious_records_are_set_aside_not_lost() {
     ok(&o);
     let err = stderr(&o);
     assert!(err.contains("2 set aside as suspicious"), "{err}");
-    assert!(
-        err.contains("3 of 4 decrypted records carry flags"),
-        "{err}"
-    );
+    assert!(err.contains("4 decrypted; 3 carry flags"), "{err}");
     let kept: Vec<(String, String)> = csv_rows(&out)
         .into_iter()
         .map(|r| (r[1].clone(), r[8].clone()))
@@ -856,6 +853,7 @@ fn a_hundred_thousand_records_decrypt_in_bounded_memory() {
     let kit = Kit::new();
     let recipients = Recipients::parse(&kit.recipient).unwrap();
     let export = kit.path("big.jsonl");
+    let started = std::time::Instant::now();
     // Every record is its own age file; sealed on all cores, 10,000 at a time
     // so the test itself stays small. Ten emails come twice.
     let sealed = (0..N).step_by(10_000).flat_map(|start| {
@@ -871,6 +869,8 @@ fn a_hundred_thousand_records_decrypt_in_bounded_memory() {
     let size = std::fs::metadata(&export).unwrap().len();
     assert!(size > 400_000_000, "a big export: {size} bytes");
 
+    let sealed_in = started.elapsed();
+    let started = std::time::Instant::now();
     let out = kit.path("big.csv");
     let (o, peak_kib) = run_measuring_peak_kib(&[
         "decrypt",
@@ -888,7 +888,9 @@ fn a_hundred_thousand_records_decrypt_in_bounded_memory() {
     );
     let peak_mb = peak_kib / 1024;
     eprintln!(
-        "decrypting {N} records ({} MB export): peak RSS {peak_mb} MB",
+        "{N} records sealed in {:.1} s, decrypted in {:.1} s ({} MB export): peak RSS {peak_mb} MB",
+        sealed_in.as_secs_f64(),
+        started.elapsed().as_secs_f64(),
         size >> 20
     );
     assert!(

@@ -241,7 +241,7 @@ fn write_outputs(job: &Job, opened: Opened, spool_dir: &Path) -> Result<Summary,
     while let Some(p) = parked.next_parked().map_err(spool_err)? {
         let route = if p.s {
             Route::Suspicious
-        } else if !job.keep_duplicates && !opened.winners.is_winner(&p.r, p.p) {
+        } else if !job.keep_duplicates && !opened.winners.is_winner(p.key(), p.p) {
             Route::Duplicate
         } else {
             Route::Keep

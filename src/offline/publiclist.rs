@@ -88,13 +88,15 @@ impl PublicList {
         let people = self.sorted();
         let mut items = String::new();
         for p in people {
-            items.push_str("<li dir=\"auto\"><span class=\"name\">");
+            // <bdi> isolates each value: a right-to-left name cannot reorder
+            // the affiliation after it.
+            items.push_str("<li dir=\"auto\"><bdi class=\"name\">");
             items.push_str(&escape(&p.name));
-            items.push_str("</span>");
+            items.push_str("</bdi>");
             if !p.affiliation.is_empty() {
-                items.push_str(" <span class=\"aff\">");
+                items.push_str(" <bdi class=\"aff\">");
                 items.push_str(&escape(&p.affiliation));
-                items.push_str("</span>");
+                items.push_str("</bdi>");
             }
             items.push_str("</li>\n");
         }

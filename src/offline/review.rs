@@ -54,7 +54,9 @@ impl Default for Winners {
 }
 
 impl Winners {
-    fn key(&self, r: &Record) -> Option<[u8; 16]> {
+    /// The comparison key of a record's email: a salted hash, `None` when the
+    /// record has no email. Pure, so the decryption workers compute it in parallel.
+    pub fn key(&self, r: &Record) -> Option<[u8; 16]> {
         let email = r.dedup_key();
         if email.is_empty() {
             // No email, nothing to compare: never a duplicate.
@@ -69,10 +71,10 @@ impl Winners {
         Some(key)
     }
 
-    /// Records a candidate seen at `position` (export order).
-    pub fn offer(&mut self, r: &Record, position: u64) {
-        let Some(key) = self.key(r) else { return };
-        let day = day_number(&r.day);
+    /// Records a candidate seen at `position` (export order), with its [`key`](Self::key).
+    pub fn offer(&mut self, key: Option<[u8; 16]>, day: &str, position: u64) {
+        let Some(key) = key else { return };
+        let day = day_number(day);
         self.best
             .entry(key)
             .and_modify(|best| {
@@ -84,8 +86,8 @@ impl Winners {
     }
 
     /// True when the record at `position` is the one to keep for its email.
-    pub fn is_winner(&self, r: &Record, position: u64) -> bool {
-        match self.key(r) {
+    pub fn is_winner(&self, key: Option<[u8; 16]>, position: u64) -> bool {
+        match key {
             None => true,
             Some(key) => self.best.get(&key).is_none_or(|&(_, p)| p == position),
         }
@@ -134,12 +136,12 @@ mod tests {
         ];
         let mut w = Winners::default();
         for (i, r) in records.iter().enumerate() {
-            w.offer(r, i as u64);
+            w.offer(w.key(r), &r.day, i as u64);
         }
         let kept: Vec<bool> = records
             .iter()
             .enumerate()
-            .map(|(i, r)| w.is_winner(r, i as u64))
+            .map(|(i, r)| w.is_winner(w.key(r), i as u64))
             .collect();
         assert_eq!(kept, [false, true, false, true, true, true]);
     }

@@ -29,7 +29,16 @@ pub struct Parked {
     pub id: String,
     /// Set aside as suspicious (decided while decrypting; see `review`).
     pub s: bool,
+    /// The email's comparison key (`review::Winners::key`), in hex; empty for none.
+    pub k: String,
     pub r: Record,
+}
+
+impl Parked {
+    pub fn key(&self) -> Option<[u8; 16]> {
+        let mut key = [0; 16];
+        hex::decode_to_slice(&self.k, &mut key).ok().map(|()| key)
+    }
 }
 
 #[derive(Serialize)]
@@ -37,6 +46,7 @@ struct ParkedOut<'a> {
     p: u64,
     id: &'a str,
     s: bool,
+    k: String,
     r: &'a Record,
 }
 
@@ -76,6 +86,7 @@ impl Spool {
         position: u64,
         id: &str,
         suspicious: bool,
+        key: Option<[u8; 16]>,
         r: &Record,
     ) -> io::Result<()> {
         self.line.clear();
@@ -85,6 +96,7 @@ impl Spool {
                 p: position,
                 id,
                 s: suspicious,
+                k: key.map(hex::encode).unwrap_or_default(),
                 r,
             },
         )?;
@@ -149,7 +161,10 @@ mod tests {
                     .as_bytes(),
             )
             .unwrap();
-            spool.park(i * 2, &format!("id{i}"), i == 1, &r).unwrap();
+            let key = (i == 2).then_some([7; 16]);
+            spool
+                .park(i * 2, &format!("id{i}"), i == 1, key, &r)
+                .unwrap();
         }
         let mut reader = spool.into_reader().unwrap();
         for i in 0..3u64 {
@@ -159,6 +174,7 @@ mod tests {
                 (i * 2, format!("id{i}").as_str(), i == 1)
             );
             assert_eq!(p.r.first_name, format!("Canary{i}"));
+            assert_eq!(p.key(), (i == 2).then_some([7; 16]));
         }
         assert!(reader.next_parked().unwrap().is_none());
     }

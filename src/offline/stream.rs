@@ -50,8 +50,15 @@ pub struct Rules<'a> {
 }
 
 enum Outcome {
-    Opened { record: Record, suspicious: bool },
-    Failed { why: String, no_key: bool },
+    Opened {
+        record: Box<Record>,
+        suspicious: bool,
+        key: Option<[u8; 16]>,
+    },
+    Failed {
+        why: String,
+        no_key: bool,
+    },
 }
 
 pub fn open_all<R: BufRead + Send>(
@@ -105,21 +112,25 @@ pub fn open_all<R: BufRead + Send>(
             let chunk = chunk?;
             let outcomes: Vec<Outcome> = chunk
                 .par_iter()
-                .map(|entry| open_one(identities, entry, rules))
+                .map(|entry| open_one(identities, entry, rules, &winners))
                 .collect();
             for (entry, outcome) in chunk.iter().zip(outcomes) {
                 let position = counts.records;
                 counts.records += 1;
                 match outcome {
-                    Outcome::Opened { record, suspicious } => {
+                    Outcome::Opened {
+                        record,
+                        suspicious,
+                        key,
+                    } => {
                         counts.decrypted += 1;
                         // Suspicious records do not compete for their email: a bot
                         // using a real signer's address must not push them out.
                         if !suspicious {
-                            winners.offer(&record, position);
+                            winners.offer(key, &record.day, position);
                         }
                         spool
-                            .park(position, &entry.id, suspicious, &record)
+                            .park(position, &entry.id, suspicious, key, &record)
                             .map_err(|e| DecryptError::Spool(spool_dir.display().to_string(), e))?;
                     }
                     Outcome::Failed { why, no_key } => {
@@ -156,7 +167,12 @@ struct Counts {
     no_matching_key: u64,
 }
 
-fn open_one(identities: &Identities, entry: &Entry, rules: &Rules<'_>) -> Outcome {
+fn open_one(
+    identities: &Identities,
+    entry: &Entry,
+    rules: &Rules<'_>,
+    winners: &Winners,
+) -> Outcome {
     let plain: Zeroizing<Vec<u8>> = match identities.open(entry.ciphertext.as_bytes()) {
         Ok(p) => p,
         Err(e) => {
@@ -169,7 +185,8 @@ fn open_one(identities: &Identities, entry: &Entry, rules: &Rules<'_>) -> Outcom
     match Record::from_json(&plain) {
         Ok(r) => Outcome::Opened {
             suspicious: is_suspicious(&r, rules.suspicious_flags),
-            record: r,
+            key: winners.key(&r),
+            record: Box::new(r),
         },
         Err(e) => Outcome::Failed {
             why: e.to_string(),
