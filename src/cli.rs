@@ -481,6 +481,10 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
             "undersign: warning: [limits] enabled = false: no rate limits or budgets (load tests only)"
         );
     }
+    let tls = match &config.tls {
+        Some(files) => Some(web::tls::Tls::new(files).context("[server.tls]")?),
+        None => None,
+    };
     let guard = Guard::new(config.limits.clone(), hcaptcha);
     let (committer, store_thread) = Committer::start(store.clone());
     let app = App {
@@ -494,11 +498,16 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
         metrics: config.metrics,
         admin_token_sha256: config.admin_token_sha256,
         demo,
+        hsts_max_age: config
+            .tls
+            .as_ref()
+            .map(|t| t.hsts_max_age)
+            .filter(|&age| age > 0),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(web::serve(app, config.listen, store_thread))?;
+    runtime.block_on(web::serve(app, config.listen, tls, store_thread))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -558,6 +567,13 @@ fn check(
     );
     if recipients.len() == 1 {
         println!("warning: only one recipient; add a second organizer's key as a backup");
+    }
+    if let Some(files) = &config.tls {
+        web::tls::Tls::new(files).context("[server.tls]")?;
+        println!(
+            "tls ok: the certificate in {} matches its key",
+            files.cert.display()
+        );
     }
     if identities.is_empty() {
         return Ok(ExitCode::SUCCESS);

@@ -33,7 +33,24 @@ pub struct Config {
     pub metrics: bool,
     /// SHA-256 of the bearer token that may download `/admin/export`.
     pub admin_token_sha256: Option<[u8; 32]>,
+    /// HTTPS in the process (`[server.tls]`); none: plain HTTP (behind a proxy or Tor).
+    pub tls: Option<Tls>,
 }
+
+/// `[server.tls]`: certificate files, reloaded without a restart, and the
+/// optional plain-HTTP listener that only redirects (and answers ACME challenges).
+#[derive(Debug, Clone)]
+pub struct Tls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    pub redirect_http: Option<SocketAddr>,
+    pub acme_webroot: Option<PathBuf>,
+    /// `Strict-Transport-Security` max-age in seconds; 0: no header.
+    pub hsts_max_age: u64,
+}
+
+/// One year: long enough to protect returning signers, short enough to undo.
+pub const HSTS_DEFAULT: u64 = 365 * 24 * 60 * 60;
 
 /// Anti-abuse limits and budgets (`[limits]`). Defaults protect a real petition;
 /// `enabled = false` switches every limit and budget off at once, for load tests.
@@ -184,6 +201,17 @@ struct RawServer {
     #[serde(default)]
     metrics: bool,
     admin_token_sha256: Option<Spanned<String>>,
+    tls: Option<Spanned<RawTls>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTls {
+    cert: PathBuf,
+    key: PathBuf,
+    redirect_http: Option<SocketAddr>,
+    acme_webroot: Option<PathBuf>,
+    hsts_max_age: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -419,6 +447,27 @@ impl Config {
                 Some(host)
             }
         };
+        let tls = match s.tls {
+            None => None,
+            Some(t) => {
+                let span = t.span();
+                let t = t.into_inner();
+                if t.acme_webroot.is_some() && t.redirect_http.is_none() {
+                    return Err(at(
+                        Some(span),
+                        "acme_webroot is served by the plain-HTTP listener: set redirect_http too"
+                            .into(),
+                    ));
+                }
+                Some(Tls {
+                    cert: base.join(t.cert),
+                    key: base.join(t.key),
+                    redirect_http: t.redirect_http,
+                    acme_webroot: t.acme_webroot.map(|w| base.join(w)),
+                    hsts_max_age: t.hsts_max_age.unwrap_or(HSTS_DEFAULT),
+                })
+            }
+        };
         Ok(Config {
             listen: s
                 .listen
@@ -444,6 +493,7 @@ impl Config {
             onion,
             metrics: s.metrics,
             admin_token_sha256,
+            tls,
         })
     }
 }

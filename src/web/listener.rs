@@ -1,6 +1,7 @@
 //! The TCP listener with limits no request can exceed: a cap on open
 //! connections, an idle timeout and a whole-connection lifetime, so slow
-//! clients (slowloris) cannot hold the server's sockets.
+//! clients (slowloris) cannot hold the server's sockets. With TLS on, the
+//! handshake happens here too, so HTTPS gets the very same limits.
 
 use std::io;
 use std::net::SocketAddr;
@@ -14,25 +15,70 @@ use axum::serve::{IncomingStream, Listener};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use tokio::time::{Instant, Sleep, sleep, sleep_until};
+use tokio::task::JoinSet;
+use tokio::time::{Instant, Sleep, sleep, sleep_until, timeout};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
 
-/// Accepts connections only while fewer than `max` are open.
+/// How long a client may take over the TLS handshake.
+const HANDSHAKE: Duration = Duration::from_secs(10);
+
+/// Accepts connections only while fewer than `max` are open (TLS handshakes
+/// in progress count too).
 pub struct Guarded {
     inner: TcpListener,
     slots: Arc<Semaphore>,
     idle: Duration,
     lifetime: Duration,
+    tls: Option<TlsAcceptor>,
+    /// Handshakes run as their own tasks, so a slow client never holds up accepting.
+    handshakes: JoinSet<Option<(TlsStream<TcpStream>, SocketAddr, OwnedSemaphorePermit)>>,
 }
 
 impl Guarded {
-    pub fn new(inner: TcpListener, max: usize, idle: Duration, lifetime: Duration) -> Self {
+    pub fn new(
+        inner: TcpListener,
+        max: usize,
+        idle: Duration,
+        lifetime: Duration,
+        tls: Option<TlsAcceptor>,
+    ) -> Self {
         Guarded {
             inner,
             slots: Arc::new(Semaphore::new(max)),
             idle,
             lifetime,
+            tls,
+            handshakes: JoinSet::new(),
         }
     }
+
+    fn conn(&self, stream: Box<dyn Stream>, slot: OwnedSemaphorePermit) -> Conn {
+        Conn {
+            stream,
+            _slot: slot,
+            idle: self.idle,
+            idle_timer: Box::pin(sleep(self.idle)),
+            end: Box::pin(sleep_until(Instant::now() + self.lifetime)),
+            answered: false,
+        }
+    }
+}
+
+/// Waits for a free slot, then for a connection. Waiting for the slot first
+/// leaves new connections in the kernel's backlog rather than taking memory
+/// for them: the cap holds whatever arrives.
+async fn next_tcp(
+    inner: &mut TcpListener,
+    slots: &Arc<Semaphore>,
+) -> (OwnedSemaphorePermit, TcpStream, SocketAddr) {
+    let permit = slots
+        .clone()
+        .acquire_owned()
+        .await
+        .expect("the semaphore is never closed");
+    let (stream, addr) = Listener::accept(inner).await;
+    (permit, stream, addr)
 }
 
 impl Listener for Guarded {
@@ -40,30 +86,37 @@ impl Listener for Guarded {
     type Addr = SocketAddr;
 
     async fn accept(&mut self) -> (Conn, SocketAddr) {
-        // Waiting here leaves new connections in the kernel's backlog rather than
-        // taking memory for them: the cap holds whatever arrives.
-        let permit = self
-            .slots
-            .clone()
-            .acquire_owned()
-            .await
-            .expect("the semaphore is never closed");
-        let (stream, addr) = Listener::accept(&mut self.inner).await;
-        let conn = Conn {
-            stream,
-            _slot: permit,
-            idle: self.idle,
-            idle_timer: Box::pin(sleep(self.idle)),
-            end: Box::pin(sleep_until(Instant::now() + self.lifetime)),
-            answered: false,
-        };
-        (conn, addr)
+        loop {
+            let Some(tls) = &self.tls else {
+                let (permit, stream, addr) = next_tcp(&mut self.inner, &self.slots).await;
+                return (self.conn(Box::new(stream), permit), addr);
+            };
+            tokio::select! {
+                Some(done) = self.handshakes.join_next() => {
+                    // A failed or timed-out handshake just closes its socket.
+                    if let Ok(Some((stream, addr, permit))) = done {
+                        return (self.conn(Box::new(stream), permit), addr);
+                    }
+                }
+                (permit, stream, addr) = next_tcp(&mut self.inner, &self.slots) => {
+                    let acceptor = tls.clone();
+                    self.handshakes.spawn(async move {
+                        let stream = timeout(HANDSHAKE, acceptor.accept(stream)).await.ok()?.ok()?;
+                        Some((stream, addr, permit))
+                    });
+                }
+            }
+        }
     }
 
     fn local_addr(&self) -> io::Result<SocketAddr> {
         self.inner.local_addr()
     }
 }
+
+/// A plain or TLS socket.
+trait Stream: AsyncRead + AsyncWrite + Send + Unpin {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> Stream for T {}
 
 /// The client's address, for the guard's hashed limits only. Never logged.
 #[derive(Clone, Copy, Debug)]
@@ -77,7 +130,7 @@ impl Connected<IncomingStream<'_, Guarded>> for Peer {
 
 /// One accepted connection; closes itself when idle too long or open too long.
 pub struct Conn {
-    stream: TcpStream,
+    stream: Box<dyn Stream>,
     _slot: OwnedSemaphorePermit,
     idle: Duration,
     idle_timer: Pin<Box<Sleep>>,

@@ -8,7 +8,9 @@ mod form;
 mod headers;
 mod listener;
 mod pages;
+mod redirect;
 mod sign;
+pub mod tls;
 mod withdraw;
 
 pub use form::{FormError, HONEYPOT, decode_pairs, decode_sign_form};
@@ -53,6 +55,8 @@ pub struct App {
     pub admin_token_sha256: Option<[u8; 32]>,
     /// Demo mode: every page carries a banner saying nothing here is private.
     pub demo: bool,
+    /// `Strict-Transport-Security` max-age when this process serves HTTPS.
+    pub hsts_max_age: Option<u64>,
 }
 
 impl App {
@@ -107,7 +111,10 @@ pub fn router(app: Arc<App>) -> Router {
     } else {
         CSP
     };
-    Router::new()
+    let hsts = app
+        .hsts_max_age
+        .and_then(|age| HeaderValue::from_str(&format!("max-age={age}")).ok());
+    let router = Router::new()
         .route("/", get(petition_page))
         .route(
             "/sign",
@@ -139,8 +146,15 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             headers::onion_location,
-        ))
-        .with_state(app)
+        ));
+    let router = match hsts {
+        Some(v) => router.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            v,
+        )),
+        None => router,
+    };
+    router.with_state(app)
 }
 
 #[derive(Deserialize)]
@@ -337,29 +351,54 @@ async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap) -> Response 
 }
 
 /// Serves until SIGINT or SIGTERM, then lets in-flight requests and the last
-/// batch finish. Prints `listening on http://…` once the socket is bound.
+/// batch finish. Prints `listening on http://…` (or `https://…`) once the
+/// socket is bound.
 pub async fn serve(
     app: App,
     listen: SocketAddr,
+    tls: Option<tls::Tls>,
     store_thread: std::thread::JoinHandle<()>,
 ) -> std::io::Result<()> {
     // Installed before anything else, so an early SIGHUP cannot end the process.
     let hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
-    let tcp = tokio::net::TcpListener::bind(listen).await?;
-    let addr = tcp.local_addr()?;
     let limits = app.guard.limits();
     let idle = Duration::from_secs(limits.request_timeout_seconds);
-    let listener = listener::Guarded::new(tcp, limits.max_connections, idle, 4 * idle);
-    println!("undersign: listening on http://{addr}");
+    let guarded = |tcp, tls: Option<&tls::Tls>| {
+        let acceptor = tls.map(|t| t.acceptor.clone());
+        listener::Guarded::new(tcp, limits.max_connections, idle, 4 * idle, acceptor)
+    };
+    let tcp = tokio::net::TcpListener::bind(listen).await?;
+    let addr = tcp.local_addr()?;
+    let listener = guarded(tcp, tls.as_ref());
+    // Side tasks (certificate watcher, redirect listener, SIGHUP) end with the server.
+    let mut tasks = tokio::task::JoinSet::new();
+    let tls = tls.map(Arc::new);
+    if let Some(tls) = &tls {
+        println!("undersign: listening on https://{addr}");
+        tasks.spawn(tls.clone().watch());
+        if let Some(plain) = tls.files.redirect_http {
+            let tcp = tokio::net::TcpListener::bind(plain).await?;
+            println!(
+                "undersign: redirecting http://{} to https",
+                tcp.local_addr()?
+            );
+            let routes = redirect::router(addr.port(), tls.files.acme_webroot.clone());
+            let plain = guarded(tcp, None);
+            tasks.spawn(async move {
+                let _ = axum::serve(plain, routes.into_make_service()).await;
+            });
+        }
+    } else {
+        println!("undersign: listening on http://{addr}");
+    }
     let app = Arc::new(app);
-    let reloader = tokio::spawn(reload_on_hangup(app.clone(), hup));
+    tasks.spawn(reload_on_hangup(app.clone(), hup, tls.clone()));
     let service = router(app.clone()).into_make_service_with_connect_info::<Peer>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     // Dropping the last Committer lets the store thread finish its queue and exit.
-    reloader.abort();
-    let _ = reloader.await;
+    tasks.shutdown().await;
     drop(app);
     let _ = tokio::task::spawn_blocking(move || store_thread.join()).await;
     println!("undersign: stopped; every acknowledged signature is on disk");
@@ -367,8 +406,13 @@ pub async fn serve(
 }
 
 /// SIGHUP re-reads the config's `[petition]`: pause or reopen signing, change
-/// the closing date, goal or texts without a restart.
-async fn reload_on_hangup(app: Arc<App>, mut hup: tokio::signal::unix::Signal) {
+/// the closing date, goal or texts without a restart. It also reloads the TLS
+/// certificate, for renewal hooks that signal rather than wait for the watcher.
+async fn reload_on_hangup(
+    app: Arc<App>,
+    mut hup: tokio::signal::unix::Signal,
+    tls: Option<Arc<tls::Tls>>,
+) {
     while hup.recv().await.is_some() {
         match app.reload() {
             Ok(()) => {
@@ -377,6 +421,12 @@ async fn reload_on_hangup(app: Arc<App>, mut hup: tokio::signal::unix::Signal) {
                 println!("undersign: reloaded the petition; signing is {state}");
             }
             Err(e) => println!("undersign: reload refused, keeping the running petition: {e}"),
+        }
+        if let Some(tls) = &tls {
+            let tls = tls.clone();
+            if let Ok(result) = tokio::task::spawn_blocking(move || tls.reload()).await {
+                tls::Tls::report(result);
+            }
         }
     }
 }

@@ -180,8 +180,9 @@ impl Server {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             let text = std::fs::read_to_string(&server.log).unwrap_or_default();
-            if let Some(i) = text.find("listening on http://") {
-                let rest = &text[i + "listening on http://".len()..];
+            if let Some(i) = text.find("listening on http") {
+                let rest = text[i + "listening on http".len()..].trim_start_matches('s');
+                let rest = rest.trim_start_matches("://");
                 server.addr = rest.split_whitespace().next().unwrap().to_string();
                 return server;
             }
@@ -387,7 +388,7 @@ pub fn request(
     parse_response(&raw)
 }
 
-fn parse_response(raw: &[u8]) -> Response {
+pub fn parse_response(raw: &[u8]) -> Response {
     let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
         return Response {
             status: 0,
@@ -453,4 +454,17 @@ pub fn hits(hay: &[u8], needle: &str) -> usize {
         .iter()
         .map(|n| memchr::memmem::find_iter(hay, n).count())
         .sum()
+}
+
+/// A self-signed certificate for `localhost` and 127.0.0.1, written as PEM
+/// files `<name>.crt` and `<name>.key` in `dir`; returns the paths and the DER.
+pub fn make_cert(dir: &Path, name: &str) -> (PathBuf, PathBuf, Vec<u8>) {
+    let made =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_string(), "127.0.0.1".to_string()])
+            .unwrap();
+    let cert = dir.join(format!("{name}.crt"));
+    let key = dir.join(format!("{name}.key"));
+    std::fs::write(&cert, made.cert.pem()).unwrap();
+    std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
+    (cert, key, made.cert.der().to_vec())
 }

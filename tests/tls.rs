@@ -1,0 +1,273 @@
+//! HTTPS in the process, over real TLS: signing, HSTS, the redirect
+//! listener, ACME challenges, and certificate renewals without a restart.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
+use tokio_rustls::rustls::{self, ClientConfig, ClientConnection, RootCertStore};
+
+/// A client that trusts exactly `trusted` (DER certificates).
+fn client(trusted: &[&[u8]]) -> Arc<ClientConfig> {
+    let mut roots = RootCertStore::empty();
+    for der in trusted {
+        roots.add(CertificateDer::from(der.to_vec())).unwrap();
+    }
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    Arc::new(
+        ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth(),
+    )
+}
+
+/// One HTTPS request on a fresh connection; also returns the certificate the
+/// server presented.
+fn https(
+    addr: &str,
+    trusted: &[&[u8]],
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> (Response, Vec<u8>) {
+    let name = ServerName::try_from("localhost").unwrap();
+    let mut conn = ClientConnection::new(client(trusted), name).unwrap();
+    let mut sock = TcpStream::connect(addr).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut tls = rustls::Stream::new(&mut conn, &mut sock);
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    if method == "POST" {
+        req.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
+        req.push_str("Accept: application/json\r\n");
+        req.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    req.push_str("\r\n");
+    tls.write_all(req.as_bytes()).unwrap();
+    tls.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    // Read until the server closes; a close without close_notify still ends it.
+    while let Ok(n) = tls.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
+    }
+    let presented = conn.peer_certificates().unwrap()[0].to_vec();
+    (parse_response(&raw), presented)
+}
+
+/// The certificate the server presents now (handshake only), if any is trusted.
+fn presented(addr: &str, trusted: &[&[u8]]) -> Option<Vec<u8>> {
+    let name = ServerName::try_from("localhost").unwrap();
+    let mut conn = ClientConnection::new(client(trusted), name).unwrap();
+    let mut sock = TcpStream::connect(addr).ok()?;
+    while conn.is_handshaking() {
+        conn.complete_io(&mut sock).ok()?;
+    }
+    Some(conn.peer_certificates()?[0].to_vec())
+}
+
+fn tls_config(org: &Org, cert: &Path, key: &Path, extra: &str) -> std::path::PathBuf {
+    org.config(&format!(
+        "[limits]\nenabled = false\n\n[server.tls]\ncert = \"{}\"\nkey = \"{}\"\n{extra}",
+        cert.display(),
+        key.display()
+    ))
+}
+
+/// The redirect listener's address, from the server's start-up line.
+fn redirect_addr(server: &Server) -> String {
+    let out = server.output();
+    let i = out
+        .find("redirecting http://")
+        .expect("no redirect listener");
+    out[i + "redirecting http://".len()..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// Atomically replaces `to` with `from` (as certbot's symlink swap does).
+fn replace(from: &Path, to: &Path) {
+    let tmp = to.with_extension("new");
+    std::fs::copy(from, &tmp).unwrap();
+    std::fs::rename(&tmp, to).unwrap();
+}
+
+#[test]
+fn https_signs_sends_hsts_and_plain_http_only_redirects() {
+    let org = Org::new();
+    let (cert, key, der) = make_cert(org.dir.path(), "site");
+    let webroot = org.path("acme");
+    std::fs::create_dir_all(webroot.join(".well-known/acme-challenge")).unwrap();
+    std::fs::write(
+        webroot.join(".well-known/acme-challenge/tok-EN_123"),
+        "tok-EN_123.keyauth",
+    )
+    .unwrap();
+    let extra = format!(
+        "redirect_http = \"127.0.0.1:0\"\nacme_webroot = \"{}\"\n",
+        webroot.display()
+    );
+    let mut server = Server::start_with(&org, &tls_config(&org, &cert, &key, &extra), &[], &[]);
+    assert!(server.output().contains("listening on https://"));
+
+    let (page, _) = https(&server.addr, &[&der], "GET", "/", b"");
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("strict-transport-security").as_deref(),
+        Some("max-age=31536000")
+    );
+    assert!(page.header("content-security-policy").is_some());
+
+    let body = form(&pairs(&signer("Ada", "Lovelace", "", "ada@example.org")));
+    let (signed, _) = https(&server.addr, &[&der], "POST", "/sign", body.as_bytes());
+    assert_eq!(signed.status, 200, "{}", signed.text());
+    assert!(signed.json()["receipt"].is_string());
+
+    // Plain HTTP on the HTTPS port gets no page.
+    assert_ne!(server.get("/").status, 200);
+
+    let plain = redirect_addr(&server);
+    let port = server.addr.rsplit(':').next().unwrap().to_string();
+    // Same host (from the request's Host header), the HTTPS port, same path.
+    let r = request(&plain, "GET", "/about?lang=fr", &[], b"");
+    assert_eq!(r.status, 308);
+    assert_eq!(
+        r.header("location"),
+        Some(format!("https://127.0.0.1:{port}/about?lang=fr"))
+    );
+    let posted = request(&plain, "POST", "/sign", &[], body.as_bytes());
+    assert_eq!(posted.status, 308, "a form sent in clear is not taken");
+    let challenge = request(
+        &plain,
+        "GET",
+        "/.well-known/acme-challenge/tok-EN_123",
+        &[],
+        b"",
+    );
+    assert_eq!(challenge.status, 200);
+    assert_eq!(challenge.text(), "tok-EN_123.keyauth");
+    let missing = request(&plain, "GET", "/.well-known/acme-challenge/nope", &[], b"");
+    assert_eq!(missing.status, 404);
+    let escape = request(
+        &plain,
+        "GET",
+        "/.well-known/acme-challenge/..%2F..%2Fpetition.toml",
+        &[],
+        b"",
+    );
+    assert_eq!(escape.status, 404);
+
+    assert!(server.stop().success());
+    let records = org.decrypt(&org.export());
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["first_name"], "Ada");
+}
+
+#[test]
+fn renewed_certificates_are_served_without_a_restart() {
+    let org = Org::new();
+    let dir = org.dir.path();
+    let (cert, key, first) = make_cert(dir, "live");
+    let (next_cert, next_key, second) = make_cert(dir, "renewed");
+    let (third_cert, third_key, third) = make_cert(dir, "third");
+    let trusted: [&[u8]; 3] = [&first, &second, &third];
+    let server = Server::start_with(&org, &tls_config(&org, &cert, &key, ""), &[], &[]);
+    assert_eq!(presented(&server.addr, &trusted), Some(first.clone()));
+
+    // A renewal by file change: picked up by the watcher within seconds.
+    replace(&next_key, &key);
+    replace(&next_cert, &cert);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while presented(&server.addr, &trusted).as_ref() != Some(&second) {
+        assert!(Instant::now() < deadline, "renewal not picked up");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    // A broken renewal (key of another certificate) is refused; the running one stays.
+    replace(&third_key, &key);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !server.output().contains("reload refused") {
+        assert!(Instant::now() < deadline, "broken renewal not noticed");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(
+        server
+            .output()
+            .contains("does not belong to the certificate")
+    );
+    assert_eq!(presented(&server.addr, &trusted), Some(second.clone()));
+
+    // SIGHUP reloads at once (renewal hooks that signal).
+    replace(&third_cert, &cert);
+    let _ = std::process::Command::new("kill")
+        .args(["-HUP", &server.child.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while presented(&server.addr, &trusted).as_ref() != Some(&third) {
+        assert!(Instant::now() < deadline, "SIGHUP did not reload");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = server.output();
+    assert!(!out.contains("PRIVATE KEY"), "no key material in the log");
+}
+
+#[test]
+fn a_key_that_does_not_match_is_refused_before_start() {
+    let org = Org::new();
+    let (cert, _, _) = make_cert(org.dir.path(), "a");
+    let (_, other_key, _) = make_cert(org.dir.path(), "b");
+    let config = tls_config(&org, &cert, &other_key, "");
+    let checked = run(&[
+        "check",
+        "--config",
+        config.to_str().unwrap(),
+        "--recipients",
+        org.recipients.to_str().unwrap(),
+    ]);
+    assert_eq!(checked.status.code(), Some(1));
+    let err = stderr(&checked);
+    assert!(err.contains("does not belong to the certificate"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one clear line: {err}");
+
+    std::fs::write(&other_key, "not a key\n").unwrap();
+    let served = run(&[
+        "serve",
+        "--config",
+        config.to_str().unwrap(),
+        "--recipients",
+        org.recipients.to_str().unwrap(),
+        "--data",
+        org.data.to_str().unwrap(),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(served.status.code(), Some(1));
+    let err = stderr(&served);
+    assert!(err.contains("no private key in this file"), "{err}");
+    assert!(
+        !err.contains("not a key"),
+        "the file is never quoted: {err}"
+    );
+}
+
+#[test]
+fn plain_http_sends_no_hsts() {
+    let org = Org::new();
+    let server = Server::start(&org);
+    let page = server.get("/");
+    assert_eq!(page.status, 200);
+    assert!(page.header("strict-transport-security").is_none());
+}
