@@ -9,6 +9,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
+use undersign::atomic::AtomicFile;
 use undersign::config::Config;
 use undersign::guard::Guard;
 use undersign::guard::hcaptcha::Hcaptcha;
@@ -18,6 +19,7 @@ use undersign::offline::passphrase::Passphrases;
 use undersign::offline::review::DEFAULT_SUSPICIOUS_FLAGS;
 use undersign::offline::{identity, keygen, paper, private_file};
 use undersign::record::{Check, Envelope, Record, SignForm, Signature};
+use undersign::remote::Pull;
 use undersign::seal::{Identities, Recipients};
 use undersign::store::{Committer, Store};
 use undersign::web::{self, App};
@@ -156,6 +158,46 @@ enum Command {
         #[arg(long, value_name = "RECIPIENT")]
         encrypt_to: Vec<String>,
     },
+    /// Make a token for remote export; prints the line for the server's config.
+    Token {
+        /// Where to write the token (mode 0600, never overwritten). Keep it with
+        /// the organizers: it downloads the (encrypted) export.
+        #[arg(short, long, default_value = "admin.token")]
+        output: PathBuf,
+    },
+    /// Download the encrypted export from a running server and check it.
+    Pull {
+        /// The petition's address (https://…), or its /admin/export address.
+        #[arg(long)]
+        url: String,
+        /// File holding the token made by `undersign token`.
+        #[arg(long, value_name = "FILE")]
+        token_file: PathBuf,
+        /// Where to write the export.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Replace an existing output file.
+        #[arg(long)]
+        force: bool,
+        /// Trust only this PEM certificate (or CA) for the server: self-signed servers.
+        #[arg(long, value_name = "FILE")]
+        ca_cert: Option<PathBuf>,
+        /// Connect through this proxy, e.g. socks5h://127.0.0.1:9050 for Tor.
+        #[arg(long, value_name = "URL")]
+        proxy: Option<String>,
+    },
+    /// Merge exports of one petition (several servers, overlapping exports): each record once.
+    Merge {
+        /// Exports to merge (each trailer is checked first).
+        #[arg(required = true, num_args = 2..)]
+        exports: Vec<PathBuf>,
+        /// Where to write the merged export.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Replace an existing output file.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 pub fn run() -> Result<ExitCode> {
@@ -206,21 +248,57 @@ pub fn run() -> Result<ExitCode> {
             passphrase_file,
         } => check(&config, recipients, &identity, passphrase_file.as_deref()),
         Command::Export { data, output } => {
-            let store = Store::open(&data)?;
+            let store = existing_store(&data)?;
             let n = if output == Path::new("-") {
                 store.export(io::stdout().lock())?
             } else {
-                let file =
-                    private_file(&output, true).with_context(|| format!("{}", output.display()))?;
-                let mut w = io::BufWriter::new(file);
+                // Appears whole or not at all: a full disk leaves no short export behind.
+                let mut w = AtomicFile::create(&output, true)?;
                 let n = store.export(&mut w)?;
-                w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+                w.commit().with_context(|| output.display().to_string())?;
                 n
             };
             eprintln!("undersign: exported {n} encrypted signatures");
             Ok(ExitCode::SUCCESS)
         }
         Command::Purge { data, export } => purge(&data, &export),
+        Command::Token { output } => token(&output),
+        Command::Pull {
+            url,
+            token_file,
+            output,
+            force,
+            ca_cert,
+            proxy,
+        } => pull(
+            Pull {
+                url: &url,
+                token: read_token(&token_file)?,
+                ca_cert: ca_cert.as_deref(),
+                proxy: proxy.as_deref(),
+            },
+            &output,
+            force,
+        ),
+        Command::Merge {
+            exports,
+            output,
+            force,
+        } => {
+            let out = AtomicFile::create(&output, force)?;
+            let mut w = out;
+            let merged = undersign::merge::merge(&exports, &mut w)?;
+            w.commit().with_context(|| output.display().to_string())?;
+            eprintln!(
+                "undersign: merged {} records of petition \"{}\" from {} exports ({} duplicates dropped) into {}",
+                merged.records,
+                merged.petition,
+                exports.len(),
+                merged.duplicates,
+                output.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Decrypt {
             identities,
             export,
@@ -507,7 +585,12 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(web::serve(app, config.listen, tls, store_thread))?;
+    let listen = web::Listen {
+        main: config.listen,
+        tls,
+        onion: config.onion_listen,
+    };
+    runtime.block_on(web::serve(app, listen, store_thread))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -612,6 +695,60 @@ fn check(
     }
 }
 
+/// Opens a data folder that must already exist: a mistyped --data is an error,
+/// not an empty store.
+fn existing_store(data: &Path) -> Result<Store> {
+    if !data.is_dir() {
+        bail!(
+            "{}: no such data folder (the `data` setting of the server's petition.toml; pass it with --data)",
+            data.display()
+        );
+    }
+    Ok(Store::open(data)?)
+}
+
+fn token(output: &Path) -> Result<ExitCode> {
+    let (token, hash) = undersign::remote::new_token();
+    let mut file = private_file(output, false).with_context(|| {
+        format!(
+            "{} (never overwritten; choose another file with -o)",
+            output.display()
+        )
+    })?;
+    file.write_all(format!("{}\n", token.as_str()).as_bytes())?;
+    file.sync_all()?;
+    eprintln!(
+        "undersign: wrote a new token to {}. Keep it with the organizers (it downloads the \
+         encrypted export, nothing readable). Put this line in [server] of the server's \
+         petition.toml, then restart the server:",
+        output.display()
+    );
+    println!("admin_token_sha256 = \"{hash}\"");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_token(path: &Path) -> Result<zeroize::Zeroizing<String>> {
+    let text = zeroize::Zeroizing::new(
+        std::fs::read_to_string(path).with_context(|| path.display().to_string())?,
+    );
+    let line = text.lines().next().unwrap_or("").trim();
+    Ok(zeroize::Zeroizing::new(line.to_string()))
+}
+
+fn pull(p: Pull<'_>, output: &Path, force: bool) -> Result<ExitCode> {
+    let out = AtomicFile::create(output, force)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let (header, count) = runtime.block_on(undersign::remote::pull(p, out))?;
+    eprintln!(
+        "undersign: pulled {count} records of petition \"{}\" into {}",
+        header.petition,
+        output.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn purge(data: &Path, export_path: &Path) -> Result<ExitCode> {
     use undersign::export;
     let open = || -> Result<_> {
@@ -621,7 +758,7 @@ fn purge(data: &Path, export_path: &Path) -> Result<ExitCode> {
     };
     // The whole export must be intact before anything is deleted.
     let (header, _) = export::verify(open()?).with_context(|| export_path.display().to_string())?;
-    let store = Store::open(data)?;
+    let store = existing_store(data)?;
     if store.petition_slug().is_some_and(|s| s != header.petition) {
         bail!(
             "{}: this export belongs to petition \"{}\", not to the one in {}; nothing was deleted",

@@ -35,6 +35,9 @@ pub struct Config {
     pub admin_token_sha256: Option<[u8; 32]>,
     /// HTTPS in the process (`[server.tls]`); none: plain HTTP (behind a proxy or Tor).
     pub tls: Option<Tls>,
+    /// A second, plain-HTTP loopback listener for the local Tor daemon, so an
+    /// onion service works beside in-process HTTPS.
+    pub onion_listen: Option<SocketAddr>,
 }
 
 /// `[server.tls]`: certificate files, reloaded without a restart, and the
@@ -202,6 +205,7 @@ struct RawServer {
     metrics: bool,
     admin_token_sha256: Option<Spanned<String>>,
     tls: Option<Spanned<RawTls>>,
+    onion_listen: Option<Spanned<SocketAddr>>,
 }
 
 #[derive(Deserialize)]
@@ -468,6 +472,17 @@ impl Config {
                 })
             }
         };
+        let onion_listen = match s.onion_listen {
+            Some(a) if !a.get_ref().ip().is_loopback() => {
+                return Err(at(
+                    Some(a.span()),
+                    "onion_listen must be a loopback address such as 127.0.0.1:8081: \
+                     only the Tor daemon on this machine connects to it"
+                        .into(),
+                ));
+            }
+            a => a.map(Spanned::into_inner),
+        };
         Ok(Config {
             listen: s
                 .listen
@@ -494,6 +509,7 @@ impl Config {
             metrics: s.metrics,
             admin_token_sha256,
             tls,
+            onion_listen,
         })
     }
 }

@@ -8,14 +8,17 @@
 //! The signing path reads top to bottom: `web::sign` → `record` → `seal` → `store`.
 #![forbid(unsafe_code)]
 
+pub mod atomic;
 pub mod config;
 pub mod export;
 pub mod guard;
 pub mod i18n;
+pub mod merge;
 pub mod metrics;
 pub mod offline;
 pub mod receipt;
 pub mod record;
+pub mod remote;
 pub mod seal;
 pub mod store;
 pub mod web;

@@ -271,3 +271,53 @@ fn plain_http_sends_no_hsts() {
     assert_eq!(page.status, 200);
     assert!(page.header("strict-transport-security").is_none());
 }
+
+#[test]
+fn an_onion_listener_serves_plain_http_beside_https() {
+    let org = Org::new();
+    let (cert, key, der) = make_cert(org.dir.path(), "site");
+    let config = tls_config(&org, &cert, &key, "");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text.replacen(
+        "[server]\n",
+        "[server]\nonion_listen = \"127.0.0.1:0\"\n",
+        1,
+    );
+    std::fs::write(&config, text).unwrap();
+    let mut server = Server::start_with(&org, &config, &[], &[]);
+    let out = server.output();
+    let i = out
+        .find("for the onion service")
+        .expect("no onion listener");
+    let line = out[..i].rsplit("listening on http://").next().unwrap();
+    let onion = line.split_whitespace().next().unwrap().to_string();
+
+    let body = form(&pairs(&signer("Tor", "User", "", "tor@example.org")));
+    let signed = request(
+        &onion,
+        "POST",
+        "/sign",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "application/json"),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(signed.status, 200, "{}", signed.text());
+    let (page, _) = https(&server.addr, &[&der], "GET", "/", b"");
+    assert_eq!(page.status, 200);
+    assert!(server.stop().success());
+    assert_eq!(org.decrypt(&org.export()).len(), 1);
+
+    let bad = org.config("[limits]\nenabled = false\n");
+    let text = std::fs::read_to_string(&bad).unwrap();
+    let text = text.replacen(
+        "[server]\n",
+        "[server]\nonion_listen = \"0.0.0.0:8081\"\n",
+        1,
+    );
+    std::fs::write(&bad, text).unwrap();
+    let checked = run(&["check", "--config", bad.to_str().unwrap()]);
+    assert_eq!(checked.status.code(), Some(1));
+    assert!(stderr(&checked).contains("onion_listen must be a loopback address"));
+}

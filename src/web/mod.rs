@@ -350,22 +350,35 @@ async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap) -> Response 
     pages::render(StatusCode::NOT_FOUND, &page)
 }
 
+/// Where the server listens.
+pub struct Listen {
+    pub main: SocketAddr,
+    /// HTTPS on `main` (and the optional redirect listener).
+    pub tls: Option<tls::Tls>,
+    /// Plain HTTP on loopback for the Tor daemon, beside HTTPS.
+    pub onion: Option<SocketAddr>,
+}
+
 /// Serves until SIGINT or SIGTERM, then lets in-flight requests and the last
 /// batch finish. Prints `listening on http://…` (or `https://…`) once the
 /// socket is bound.
 pub async fn serve(
     app: App,
-    listen: SocketAddr,
-    tls: Option<tls::Tls>,
+    listen: Listen,
     store_thread: std::thread::JoinHandle<()>,
 ) -> std::io::Result<()> {
+    let Listen {
+        main: listen,
+        tls,
+        onion,
+    } = listen;
     // Installed before anything else, so an early SIGHUP cannot end the process.
     let hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
-    let limits = app.guard.limits();
-    let idle = Duration::from_secs(limits.request_timeout_seconds);
+    let max_connections = app.guard.limits().max_connections;
+    let idle = Duration::from_secs(app.guard.limits().request_timeout_seconds);
     let guarded = |tcp, tls: Option<&tls::Tls>| {
         let acceptor = tls.map(|t| t.acceptor.clone());
-        listener::Guarded::new(tcp, limits.max_connections, idle, 4 * idle, acceptor)
+        listener::Guarded::new(tcp, max_connections, idle, 4 * idle, acceptor)
     };
     let tcp = tokio::net::TcpListener::bind(listen).await?;
     let addr = tcp.local_addr()?;
@@ -394,9 +407,36 @@ pub async fn serve(
     let app = Arc::new(app);
     tasks.spawn(reload_on_hangup(app.clone(), hup, tls.clone()));
     let service = router(app.clone()).into_make_service_with_connect_info::<Peer>();
+    // The onion listener serves the same pages and finishes its in-flight
+    // requests on shutdown too, before the store closes.
+    let (stopping, stopped) = tokio::sync::watch::channel(());
+    let onion = match onion {
+        Some(at) => {
+            let tcp = tokio::net::TcpListener::bind(at).await?;
+            println!(
+                "undersign: listening on http://{} for the onion service",
+                tcp.local_addr()?
+            );
+            let mut stopped = stopped.clone();
+            let until = async move {
+                let _ = stopped.changed().await;
+            };
+            let onion =
+                axum::serve(guarded(tcp, None), service.clone()).with_graceful_shutdown(until);
+            Some(tokio::spawn(onion.into_future()))
+        }
+        None => None,
+    };
+    drop(stopped);
     axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = stopping.send(());
+        })
         .await?;
+    if let Some(onion) = onion {
+        let _ = onion.await;
+    }
     // Dropping the last Committer lets the store thread finish its queue and exit.
     tasks.shutdown().await;
     drop(app);

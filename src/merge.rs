@@ -1,0 +1,195 @@
+//! `undersign merge`: several exports of one petition (several instances, or
+//! overlapping exports) into one, each record once, with a fresh trailer.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::export::{self, ExportError, Header, Reader};
+use crate::receipt::RecordId;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    #[error("{}: {source}", path.display())]
+    Export { path: PathBuf, source: ExportError },
+    #[error("{}: {source}", path.display())]
+    Open { path: PathBuf, source: io::Error },
+    #[error(
+        "{} belongs to petition \"{}\", {} to \"{}\": only exports of one petition merge",
+        first.display(), first_slug, other.display(), other_slug
+    )]
+    OtherPetition {
+        first: PathBuf,
+        first_slug: String,
+        other: PathBuf,
+        other_slug: String,
+    },
+    #[error(
+        "{} was sealed to recipients [{}], {} to [{}]: merge exports made with the same keys",
+        first.display(), first_keys, other.display(), other_keys
+    )]
+    OtherRecipients {
+        first: PathBuf,
+        first_keys: String,
+        other: PathBuf,
+        other_keys: String,
+    },
+    #[error(
+        "{}: a record id also appears in an earlier export with a different ciphertext; \
+         one of the exports was altered",
+        path.display()
+    )]
+    Conflict { path: PathBuf },
+    #[error("writing the merged export: {0}")]
+    Write(#[from] io::Error),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Merged {
+    pub records: u64,
+    pub duplicates: u64,
+    pub petition: String,
+}
+
+fn open(path: &Path) -> Result<Reader<BufReader<File>>, MergeError> {
+    let file = File::open(path).map_err(|source| MergeError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Reader::new(BufReader::with_capacity(256 * 1024, file)).map_err(|source| MergeError::Export {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Reads every input through (trailers verified, same petition and keys),
+/// then writes each record id once, in input order, to `out`.
+pub fn merge<W: Write>(inputs: &[PathBuf], out: W) -> Result<Merged, MergeError> {
+    // Pass 1: verify everything and learn which records are kept, before a byte is written.
+    let mut first: Option<(PathBuf, Header)> = None;
+    let mut seen: HashMap<[u8; 32], [u8; 32]> = HashMap::new();
+    let mut total = 0u64;
+    for path in inputs {
+        let mut reader = open(path)?;
+        let header = reader.header().clone();
+        match &first {
+            None => first = Some((path.clone(), header)),
+            Some((p, h)) if h.petition != header.petition => {
+                return Err(MergeError::OtherPetition {
+                    first: p.clone(),
+                    first_slug: h.petition.clone(),
+                    other: path.clone(),
+                    other_slug: header.petition,
+                });
+            }
+            Some((p, h)) if h.recipients != header.recipients => {
+                return Err(MergeError::OtherRecipients {
+                    first: p.clone(),
+                    first_keys: h.recipients.clone(),
+                    other: path.clone(),
+                    other_keys: header.recipients,
+                });
+            }
+            Some(_) => {}
+        }
+        while let Some(entry) = reader.next_entry() {
+            let entry = entry.map_err(|source| MergeError::Export {
+                path: path.clone(),
+                source,
+            })?;
+            total += 1;
+            let id = RecordId::from_hex(&entry.id).expect("the reader checked the id");
+            let digest: [u8; 32] = Sha256::digest(entry.ciphertext.as_bytes()).into();
+            if let Some(earlier) = seen.insert(id.0, digest) {
+                if earlier != digest {
+                    return Err(MergeError::Conflict { path: path.clone() });
+                }
+            }
+        }
+    }
+    let Some((_, mut header)) = first else {
+        return Err(MergeError::Write(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "no export to merge",
+        )));
+    };
+    header.count = seen.len() as u64;
+
+    // Pass 2: copy the first occurrence of each id. The readers check every
+    // trailer again, so a file changed in between fails rather than slips in.
+    let mut writer = export::Writer::new(out, &header)?;
+    for path in inputs {
+        let mut reader = open(path)?;
+        while let Some(entry) = reader.next_entry() {
+            let entry = entry.map_err(|source| MergeError::Export {
+                path: path.clone(),
+                source,
+            })?;
+            let id = RecordId::from_hex(&entry.id).expect("the reader checked the id");
+            if seen.remove(&id.0).is_some() {
+                writer.record(&id, entry.ciphertext.as_bytes())?;
+            }
+        }
+    }
+    let records = writer.finish()?;
+    Ok(Merged {
+        records,
+        duplicates: total - records,
+        petition: header.petition,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, petition: &str, records: &[([u8; 32], &[u8])]) -> PathBuf {
+        let path = dir.join(name);
+        let header = Header {
+            format: export::FORMAT.into(),
+            v: 1,
+            petition: petition.into(),
+            recipients: "keys".into(),
+            count: records.len() as u64,
+        };
+        let mut w = export::Writer::new(File::create(&path).unwrap(), &header).unwrap();
+        for (id, ct) in records {
+            w.record(&RecordId(*id), ct).unwrap();
+        }
+        w.finish().unwrap();
+        path
+    }
+
+    #[test]
+    fn same_id_twice_is_kept_once_and_a_changed_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = write(
+            dir.path(),
+            "a",
+            "p",
+            &[([1; 32], b"one"), ([2; 32], b"two")],
+        );
+        let b = write(
+            dir.path(),
+            "b",
+            "p",
+            &[([2; 32], b"two"), ([3; 32], b"three")],
+        );
+        let mut out = Vec::new();
+        let merged = merge(&[a.clone(), b], &mut out).unwrap();
+        assert_eq!((merged.records, merged.duplicates), (3, 1));
+        let (header, n) = export::verify(&out[..]).unwrap();
+        assert_eq!((header.count, n), (3, 3));
+
+        let changed = write(dir.path(), "c", "p", &[([2; 32], b"TWO")]);
+        let err = merge(&[a.clone(), changed], &mut Vec::new()).unwrap_err();
+        assert!(matches!(err, MergeError::Conflict { .. }), "{err}");
+
+        let other = write(dir.path(), "d", "q", &[([4; 32], b"four")]);
+        let err = merge(&[a, other], &mut Vec::new()).unwrap_err();
+        assert!(matches!(err, MergeError::OtherPetition { .. }), "{err}");
+    }
+}

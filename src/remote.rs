@@ -1,0 +1,159 @@
+//! Remote export, the client side: `undersign token` makes the bearer token
+//! whose hash the server keeps, `undersign pull` downloads the ciphertext
+//! export with it and keeps the file only if its trailer checks out.
+
+use std::fs::File;
+use std::io::{self, BufReader, Seek, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use rand::RngCore;
+use reqwest::{StatusCode, Url};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::atomic::AtomicFile;
+use crate::export::{self, ExportError, Header};
+
+/// A new random token (256 bits, base64url) and the SHA-256 hex the server config holds.
+pub fn new_token() -> (Zeroizing<String>, String) {
+    use base64::Engine;
+    let mut raw = Zeroizing::new([0u8; 32]);
+    rand::rng().fill_bytes(raw.as_mut());
+    let token = Zeroizing::new(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(*raw));
+    let hash = token_sha256(&token);
+    (token, hash)
+}
+
+/// What `admin_token_sha256` must say for `token`.
+pub fn token_sha256(token: &str) -> String {
+    hex::encode(Sha256::digest(token.trim().as_bytes()))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PullError {
+    #[error("--url: {0}")]
+    Url(String),
+    #[error(
+        "refusing to send the token over plain http:// to {0}: use https:// \
+         (plain http is only allowed to this machine or to a .onion address)"
+    )]
+    PlainHttp(String),
+    #[error("the token file is empty")]
+    EmptyToken,
+    #[error("{0}")]
+    Client(String),
+    #[error("the server answered {0}: {1}")]
+    Refused(StatusCode, &'static str),
+    #[error("the download broke off: {0}")]
+    Download(String),
+    #[error("the downloaded export is not whole, nothing was kept: {0}")]
+    Export(#[from] ExportError),
+    #[error("{0}")]
+    Io(#[from] io::Error),
+}
+
+pub struct Pull<'a> {
+    pub url: &'a str,
+    pub token: Zeroizing<String>,
+    pub ca_cert: Option<&'a Path>,
+    pub proxy: Option<&'a str>,
+}
+
+/// The export address: a bare site address gets `/admin/export`.
+pub fn export_url(url: &str) -> Result<Url, PullError> {
+    let mut url = Url::parse(url).map_err(|e| PullError::Url(e.to_string()))?;
+    match url.scheme() {
+        "https" => {}
+        "http" => {
+            let host = url.host_str().unwrap_or_default();
+            let local = match host.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
+                Ok(ip) => ip.is_loopback(),
+                Err(_) => host == "localhost" || host.ends_with(".onion"),
+            };
+            if !local {
+                return Err(PullError::PlainHttp(
+                    url.host_str().unwrap_or_default().to_string(),
+                ));
+            }
+        }
+        other => return Err(PullError::Url(format!("{other}:// is not http or https"))),
+    }
+    if url.path().is_empty() || url.path() == "/" {
+        url.set_path("/admin/export");
+    }
+    Ok(url)
+}
+
+fn refused(status: StatusCode) -> PullError {
+    let why = match status {
+        StatusCode::UNAUTHORIZED => {
+            "wrong token (its SHA-256 must be the server's admin_token_sha256)"
+        }
+        StatusCode::NOT_FOUND => {
+            "no remote export there (is admin_token_sha256 set in the server's [server]? is the URL right?)"
+        }
+        StatusCode::TOO_MANY_REQUESTS => "too many attempts from this address; wait an hour",
+        s if s.is_redirection() => {
+            "a redirect, which is not followed with the token; pass the final address with --url"
+        }
+        _ => "the export could not be served",
+    };
+    PullError::Refused(status, why)
+}
+
+/// Downloads the export into `out` (its `.partial` file), then reads the
+/// whole file back through the export reader: only a complete, unaltered
+/// export is put in place. Returns its header and record count.
+pub async fn pull(p: Pull<'_>, mut out: AtomicFile) -> Result<(Header, u64), PullError> {
+    let url = export_url(p.url)?;
+    if p.token.trim().is_empty() {
+        return Err(PullError::EmptyToken);
+    }
+    let client = |e: reqwest::Error| PullError::Client(e.to_string());
+    // No redirects (the token stays with the address given), no proxy from
+    // the environment, only the one given; a stalled server times out.
+    let mut builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .connect_timeout(Duration::from_secs(60))
+        .read_timeout(Duration::from_secs(120));
+    if let Some(proxy) = p.proxy {
+        builder = builder.proxy(reqwest::Proxy::all(proxy).map_err(client)?);
+    }
+    if let Some(path) = p.ca_cert {
+        let pem = std::fs::read(path)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(client)?;
+        if certs.is_empty() {
+            return Err(PullError::Client(format!(
+                "{}: no PEM certificate in this file",
+                path.display()
+            )));
+        }
+        builder = builder.tls_certs_only(certs);
+    }
+    let response = builder
+        .build()
+        .map_err(client)?
+        .get(url)
+        .bearer_auth(p.token.trim())
+        .send()
+        .await
+        .map_err(|e| PullError::Download(e.without_url().to_string()))?;
+    if response.status() != StatusCode::OK {
+        return Err(refused(response.status()));
+    }
+    let mut body = response.bytes_stream();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| PullError::Download(e.without_url().to_string()))?;
+        out.write_all(&chunk)?;
+    }
+    out.flush()?;
+    let mut check = File::open(out.partial_path())?;
+    check.rewind()?;
+    let verified = export::verify(BufReader::with_capacity(256 * 1024, check))?;
+    out.commit()?;
+    Ok(verified)
+}
