@@ -333,6 +333,7 @@ pub fn run() -> Result<ExitCode> {
                     .filter(|_| !keep_suspicious && format == Format::Csv)?;
                 Some(decrypt::side_path(out, "suspicious", ext, sealed))
             });
+            let suspicious_flags = known_flags(suspicious_flags)?;
             let ids = load_identities(&identities, passphrase_file.as_deref())?;
             let job = decrypt::Job {
                 export: export.clone(),
@@ -693,6 +694,24 @@ fn check(
             config.recipients_file.display()
         ),
     }
+}
+
+/// The flags the server writes; a typo in `--suspicious-flags` would
+/// otherwise let flagged records into the spreadsheet unnoticed.
+fn known_flags(flags: Vec<String>) -> Result<Vec<String>> {
+    use undersign::guard::{FLAG_HONEYPOT, FLAG_NO_TOKEN, FLAG_TOO_FAST};
+    let known = [FLAG_HONEYPOT, FLAG_TOO_FAST, FLAG_NO_TOKEN];
+    let mut out = Vec::new();
+    for flag in flags.iter().map(|f| f.trim()).filter(|f| !f.is_empty()) {
+        if !known.contains(&flag) {
+            bail!(
+                "--suspicious-flags: unknown flag \"{flag}\" (the server writes {})",
+                known.join(", ")
+            );
+        }
+        out.push(flag.to_string());
+    }
+    Ok(out)
 }
 
 /// Opens a data folder that must already exist: a mistyped --data is an error,

@@ -393,15 +393,22 @@ fn a_wrong_identity_is_a_clear_error() {
         signer("A", "One", "", "a@example.org"),
         signer("B", "Two", "", "b@example.org"),
     ]);
+    // Yesterday's good spreadsheet survives a run with the wrong key.
+    let sheet = kit.path("signatures.csv");
+    std::fs::write(&sheet, "yesterday's good spreadsheet\n").unwrap();
     let other = Kit::new();
-    let o = other.decrypt(&export, &["-o", "-"]);
-    assert_eq!(o.status.code(), Some(2));
+    let o = other.decrypt(&export, &["-o", sheet.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("2 failed to decrypt"), "{err}");
     assert!(
         err.contains("none of the 2 records opened with the given identities"),
         "{err}"
     );
+    assert_eq!(
+        std::fs::read_to_string(&sheet).unwrap(),
+        "yesterday's good spreadsheet\n"
+    );
+    assert!(!kit.path("signatures.review.csv").exists());
 
     let junk = kit.path("junk.key");
     std::fs::write(&junk, "this is not a key\n").unwrap();
@@ -541,10 +548,24 @@ fn suspicious_records_are_set_aside_not_lost() {
             "-o",
             strict.to_str().unwrap(),
             "--suspicious-flags",
-            "honeypot,no_token",
+            "honeypot, no_token",
         ],
     ));
-    assert_eq!(csv_rows(&strict).len(), 1);
+    assert_eq!(csv_rows(&strict).len(), 1, "spaces after commas are fine");
+    // A typo must not quietly let flagged records into the spreadsheet.
+    let typo = kit.path("typo.csv");
+    let o = kit.decrypt(
+        &export,
+        &[
+            "-o",
+            typo.to_str().unwrap(),
+            "--suspicious-flags",
+            "honey_pot",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(one_error_line(&o).contains("unknown flag \"honey_pot\""));
+    assert!(!typo.exists());
 }
 
 // ---------------------------------------------------------------- outputs

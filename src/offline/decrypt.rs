@@ -43,6 +43,11 @@ pub enum DecryptError {
     SameOutputTwice(String),
     #[error("{0}: the folder for this output does not exist")]
     NoFolder(String),
+    #[error(
+        "none of the {records} records opened with the given identities ({wrong_key} are sealed \
+         to other keys): is this the right key file? Nothing was written"
+    )]
+    NothingOpened { records: u64, wrong_key: u64 },
 }
 
 /// Everything one `decrypt` run is asked to do.
@@ -194,6 +199,13 @@ pub fn run(job: &Job, identities: &Identities) -> Result<Summary, DecryptError> 
         &progress,
     )?;
     progress.finish_and_clear();
+    // A wrong key must not replace yesterday's good spreadsheet with an empty one.
+    if opened.records > 0 && opened.decrypted == 0 {
+        return Err(DecryptError::NothingOpened {
+            records: opened.records,
+            wrong_key: opened.no_matching_key,
+        });
+    }
     // The export is intact: from here on, files are created.
     write_outputs(job, opened, &spool_dir)
 }
