@@ -13,10 +13,10 @@ use crate::receipt::RecordId;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MergeError {
-    #[error("{}: {source}", path.display())]
-    Export { path: PathBuf, source: ExportError },
-    #[error("{}: {source}", path.display())]
-    Open { path: PathBuf, source: io::Error },
+    #[error("{}: {cause}", path.display())]
+    Export { path: PathBuf, cause: ExportError },
+    #[error("{}: {cause}", path.display())]
+    Open { path: PathBuf, cause: io::Error },
     #[error(
         "{} belongs to petition \"{}\", {} to \"{}\": only exports of one petition merge",
         first.display(), first_slug, other.display(), other_slug
@@ -55,13 +55,13 @@ pub struct Merged {
 }
 
 fn open(path: &Path) -> Result<Reader<BufReader<File>>, MergeError> {
-    let file = File::open(path).map_err(|source| MergeError::Open {
+    let file = File::open(path).map_err(|cause| MergeError::Open {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
-    Reader::new(BufReader::with_capacity(256 * 1024, file)).map_err(|source| MergeError::Export {
+    Reader::new(BufReader::with_capacity(256 * 1024, file)).map_err(|cause| MergeError::Export {
         path: path.to_path_buf(),
-        source,
+        cause,
     })
 }
 
@@ -96,9 +96,9 @@ pub fn merge<W: Write>(inputs: &[PathBuf], out: W) -> Result<Merged, MergeError>
             Some(_) => {}
         }
         while let Some(entry) = reader.next_entry() {
-            let entry = entry.map_err(|source| MergeError::Export {
+            let entry = entry.map_err(|cause| MergeError::Export {
                 path: path.clone(),
-                source,
+                cause,
             })?;
             total += 1;
             let id = RecordId::from_hex(&entry.id).expect("the reader checked the id");
@@ -124,9 +124,9 @@ pub fn merge<W: Write>(inputs: &[PathBuf], out: W) -> Result<Merged, MergeError>
     for path in inputs {
         let mut reader = open(path)?;
         while let Some(entry) = reader.next_entry() {
-            let entry = entry.map_err(|source| MergeError::Export {
+            let entry = entry.map_err(|cause| MergeError::Export {
                 path: path.clone(),
-                source,
+                cause,
             })?;
             let id = RecordId::from_hex(&entry.id).expect("the reader checked the id");
             if seen.remove(&id.0).is_some() {
