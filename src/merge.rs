@@ -103,10 +103,11 @@ pub fn merge<W: Write>(inputs: &[PathBuf], out: W) -> Result<Merged, MergeError>
             total += 1;
             let id = RecordId::from_hex(&entry.id).expect("the reader checked the id");
             let digest: [u8; 32] = Sha256::digest(entry.ciphertext.as_bytes()).into();
-            if let Some(earlier) = seen.insert(id.0, digest) {
-                if earlier != digest {
-                    return Err(MergeError::Conflict { path: path.clone() });
-                }
+            if seen
+                .insert(id.0, digest)
+                .is_some_and(|earlier| earlier != digest)
+            {
+                return Err(MergeError::Conflict { path: path.clone() });
             }
         }
     }
