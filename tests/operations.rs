@@ -82,10 +82,18 @@ fn onion_location_names_the_same_page_on_the_onion_service() {
         r.header("onion-location").as_deref(),
         Some(format!("http://{onion}/about?lang=fr").as_str())
     );
+    // The petition page states the real onion address, in the page's language.
+    let page = server.get("/?lang=fr").text();
+    assert!(
+        page.contains(&format!("la seule adresse onion de cette pétition est : <code dir=\"ltr\" translate=\"no\">{onion}</code>")),
+        "{page}"
+    );
     drop(server);
     // Without an onion address there is no header; a malformed one stops the start.
     let plain = Server::start(&org);
-    assert!(plain.get("/").header("onion-location").is_none());
+    let page = plain.get("/");
+    assert!(page.header("onion-location").is_none());
+    assert!(!page.text().contains("onion"));
     drop(plain);
     let bad = org.config("");
     let text = std::fs::read_to_string(&bad).unwrap().replacen(

@@ -8,6 +8,7 @@ demo-title = Demo.
 demo-banner = This is a demonstration petition: its secret key sits on this server, so nothing signed here is private. Do not enter real details.
 back = Back to the petition
 link-about = What happens to my signature
+onion-address = On Tor, this petition's only onion address is:
 link-withdraw = Withdraw a signature
 link-check = Check a signature
 link-accessibility = Accessibility

@@ -8,6 +8,7 @@ demo-title = Demostración.
 demo-banner = Esta es una petición de demostración: su clave secreta está en este servidor, así que nada de lo que se firme aquí es privado. No escriba datos reales.
 back = Volver a la petición
 link-about = Qué pasa con mi firma
+onion-address = En Tor, la única dirección onion de esta petición es:
 link-withdraw = Retirar una firma
 link-check = Verificar una firma
 link-accessibility = Accesibilidad

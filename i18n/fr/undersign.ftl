@@ -8,6 +8,7 @@ demo-title = Démonstration.
 demo-banner = Ceci est une pétition de démonstration : sa clé secrète se trouve sur ce serveur, donc rien de ce qui est signé ici n'est privé. N'entrez pas de vraies informations.
 back = Retour à la pétition
 link-about = Ce que devient ma signature
+onion-address = Sur Tor, la seule adresse onion de cette pétition est :
 link-withdraw = Retirer une signature
 link-check = Vérifier une signature
 link-accessibility = Accessibilité

@@ -8,6 +8,7 @@ demo-title = 데모.
 demo-banner = 이 청원은 시연용 청원입니다. 비밀 키가 이 서버에 있으므로, 여기에서 서명한 내용은 비공개로 보호되지 않습니다. 실제 정보를 입력하지 마세요.
 back = 청원으로 돌아가기
 link-about = 내 서명은 어떻게 처리되나요
+onion-address = Tor에서 이 청원의 유일한 어니언 주소는 다음과 같습니다:
 link-withdraw = 서명 철회하기
 link-check = 서명 확인하기
 link-accessibility = 접근성

@@ -8,6 +8,7 @@ demo-title = Demonstração.
 demo-banner = Esta é uma petição de demonstração: a chave secreta dela fica neste servidor, por isso nada do que for assinado aqui é privado. Não insira dados reais.
 back = Voltar à petição
 link-about = O que acontece com a minha assinatura
+onion-address = No Tor, o único endereço onion desta petição é:
 link-withdraw = Retirar uma assinatura
 link-check = Verificar uma assinatura
 link-accessibility = Acessibilidade

@@ -8,6 +8,7 @@ demo-title = Demo.
 demo-banner = Pang-demonstrasyon lamang ang petisyong ito: nasa server na ito ang lihim na susi nito, kaya walang pribado sa anumang pinirmahan dito. Huwag maglagay ng totoong impormasyon.
 back = Bumalik sa petisyon
 link-about = Ano ang nangyayari sa pirma ko
+onion-address = Sa Tor, ang tanging onion address ng petisyong ito ay:
 link-withdraw = Bawiin ang pirma
 link-check = Suriin ang pirma
 link-accessibility = Aksesibilidad

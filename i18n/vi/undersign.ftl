@@ -8,6 +8,7 @@ demo-title = Bản minh họa.
 demo-banner = Đây là một bản kiến nghị minh họa: khóa bí mật của nó nằm trên máy chủ này, nên không có chữ ký nào ở đây được giữ kín. Đừng nhập thông tin thật.
 back = Quay lại bản kiến nghị
 link-about = Chữ ký của tôi được xử lý thế nào
+onion-address = Trên Tor, địa chỉ onion duy nhất của kiến nghị này là:
 link-withdraw = Rút lại chữ ký
 link-check = Kiểm tra chữ ký
 link-accessibility = Khả năng tiếp cận

@@ -8,6 +8,7 @@ demo-title = 演示。
 demo-banner = 这是一份演示用的请愿书：它的密钥就存放在本服务器上，因此在这里签署的任何内容都不是私密的。请不要填写真实信息。
 back = 返回请愿书
 link-about = 我的签名会被如何处理
+onion-address = 在 Tor 上，本请愿唯一的洋葱地址是：
 link-withdraw = 撤回签名
 link-check = 查询签名
 link-accessibility = 无障碍

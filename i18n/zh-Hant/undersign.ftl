@@ -8,6 +8,7 @@ demo-title = 示範。
 demo-banner = 這是一份示範用的請願書：它的密鑰就存放在本伺服器上，因此在這裡簽署的任何內容都不是私密的。請不要填寫真實資料。
 back = 返回請願書
 link-about = 我的簽名會如何處理
+onion-address = 在 Tor 上，本請願唯一的洋蔥位址是：
 link-withdraw = 撤回簽名
 link-check = 查詢簽名
 link-accessibility = 無障礙

@@ -100,6 +100,7 @@ impl App {
             pages::PetitionPage::new(petition, lang, count, closed, self.demo, form, problems);
         page.challenge = self.guard.challenge(who);
         page.hcaptcha_site_key = self.guard.hcaptcha_site_key();
+        page.onion = self.onion.as_deref();
         page
     }
 }

@@ -111,6 +111,8 @@ pub struct PetitionPage<'a> {
     pub hcaptcha_site_key: Option<&'a str>,
     /// A problem with the submission as a whole, shown above the form.
     pub notice: Option<String>,
+    /// The petition's onion address, stated so Tor users can check they are on the real one.
+    pub onion: Option<&'a str>,
 }
 
 impl<'a> PetitionPage<'a> {
@@ -184,6 +186,7 @@ impl<'a> PetitionPage<'a> {
             challenge: String::new(),
             hcaptcha_site_key: None,
             notice: None,
+            onion: None,
         }
     }
 }
