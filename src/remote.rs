@@ -86,6 +86,29 @@ pub fn export_url(url: &str) -> Result<Url, PullError> {
     Ok(url)
 }
 
+/// reqwest's own message is often just "error sending request": the cause
+/// (certificate, connection refused, proxy) is further down the chain.
+fn describe(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = cause.source();
+    }
+    if text.contains("CaUsedAsEndEntity") {
+        text.push_str(
+            " (the server's certificate says it is a CA; a self-signed certificate needs \
+             basicConstraints=critical,CA:FALSE, see docs/operations.md)",
+        );
+    }
+    text
+}
+
 fn refused(status: StatusCode) -> PullError {
     let why = match status {
         StatusCode::UNAUTHORIZED => {
@@ -111,7 +134,7 @@ pub async fn pull(p: Pull<'_>, mut out: AtomicFile) -> Result<(Header, u64), Pul
     if p.token.trim().is_empty() {
         return Err(PullError::EmptyToken);
     }
-    let client = |e: reqwest::Error| PullError::Client(e.to_string());
+    let client = |e: reqwest::Error| PullError::Client(describe(e));
     // No redirects (the token stays with the address given), no proxy from
     // the environment, only the one given; a stalled server times out.
     let mut builder = reqwest::Client::builder()
@@ -141,13 +164,13 @@ pub async fn pull(p: Pull<'_>, mut out: AtomicFile) -> Result<(Header, u64), Pul
         .bearer_auth(p.token.trim())
         .send()
         .await
-        .map_err(|e| PullError::Download(e.without_url().to_string()))?;
+        .map_err(|e| PullError::Download(describe(e)))?;
     if response.status() != StatusCode::OK {
         return Err(refused(response.status()));
     }
     let mut body = response.bytes_stream();
     while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| PullError::Download(e.without_url().to_string()))?;
+        let chunk = chunk.map_err(|e| PullError::Download(describe(e)))?;
         out.write_all(&chunk)?;
     }
     out.flush()?;
