@@ -574,7 +574,6 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
         committer,
         guard,
         onion: config.onion.clone(),
-        metrics: config.metrics,
         admin_token_sha256: config.admin_token_sha256,
         demo,
         hsts_max_age: config
@@ -590,6 +589,7 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
         main: config.listen,
         tls,
         onion: config.onion_listen,
+        metrics: config.metrics_listen,
     };
     runtime.block_on(web::serve(app, listen, store_thread))?;
     Ok(ExitCode::SUCCESS)

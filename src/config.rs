@@ -29,8 +29,10 @@ pub struct Config {
     pub hcaptcha: HcaptchaConfig,
     /// The petition's onion service address (`…onion`), sent as `Onion-Location`.
     pub onion: Option<String>,
-    /// Serve `GET /metrics` (aggregate counts only) to loopback clients.
-    pub metrics: bool,
+    /// A loopback listener of its own for `GET /metrics` (aggregate counts
+    /// only): never the public listener, where a local proxy or Tor daemon
+    /// would make every visitor look local.
+    pub metrics_listen: Option<SocketAddr>,
     /// SHA-256 of the bearer token that may download `/admin/export`.
     pub admin_token_sha256: Option<[u8; 32]>,
     /// HTTPS in the process (`[server.tls]`); none: plain HTTP (behind a proxy or Tor).
@@ -201,8 +203,7 @@ struct RawServer {
     data: Option<PathBuf>,
     recipients: Option<PathBuf>,
     onion: Option<Spanned<String>>,
-    #[serde(default)]
-    metrics: bool,
+    metrics_listen: Option<Spanned<SocketAddr>>,
     admin_token_sha256: Option<Spanned<String>>,
     tls: Option<Spanned<RawTls>>,
     onion_listen: Option<Spanned<SocketAddr>>,
@@ -472,17 +473,7 @@ impl Config {
                 })
             }
         };
-        let onion_listen = match s.onion_listen {
-            Some(a) if !a.get_ref().ip().is_loopback() => {
-                return Err(at(
-                    Some(a.span()),
-                    "onion_listen must be a loopback address such as 127.0.0.1:8081: \
-                     only the Tor daemon on this machine connects to it"
-                        .into(),
-                ));
-            }
-            a => a.map(Spanned::into_inner),
-        };
+        let onion_listen = loopback_only(s.onion_listen, "onion_listen", "127.0.0.1:8081", at)?;
         Ok(Config {
             listen: s
                 .listen
@@ -506,7 +497,12 @@ impl Config {
             limits,
             hcaptcha,
             onion,
-            metrics: s.metrics,
+            metrics_listen: loopback_only(
+                s.metrics_listen,
+                "metrics_listen",
+                "127.0.0.1:9100",
+                at,
+            )?,
             admin_token_sha256,
             tls,
             onion_listen,
@@ -524,6 +520,24 @@ impl Petition {
         self.texts
             .get(lang)
             .unwrap_or_else(|| &self.texts[&self.default_lang])
+    }
+}
+
+/// Listeners meant for this machine only (Tor daemon, monitoring).
+fn loopback_only(
+    addr: Option<Spanned<SocketAddr>>,
+    key: &str,
+    example: &str,
+    at: impl Fn(Option<Range<usize>>, String) -> ConfigError,
+) -> Result<Option<SocketAddr>, ConfigError> {
+    match addr {
+        Some(a) if !a.get_ref().ip().is_loopback() => Err(at(
+            Some(a.span()),
+            format!(
+                "{key} must be a loopback address such as {example}: only programs on this machine may connect to it"
+            ),
+        )),
+        a => Ok(a.map(Spanned::into_inner)),
     }
 }
 

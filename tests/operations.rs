@@ -114,20 +114,28 @@ fn onion_location_names_the_same_page_on_the_onion_service() {
 }
 
 #[test]
-fn metrics_count_without_values_and_are_off_by_default() {
+fn metrics_count_without_values_on_a_loopback_listener_of_their_own() {
     let org = Org::new();
     let off = Server::start(&org);
     assert_eq!(off.get("/metrics").status, 404);
+    assert!(!off.output().contains("metrics on"), "off by default");
     drop(off);
 
     let config = org.config("[limits]\nenabled = false\n");
     let text = std::fs::read_to_string(&config).unwrap().replacen(
         "[server]",
-        "[server]\nmetrics = true",
+        "[server]\nmetrics_listen = \"127.0.0.1:0\"",
         1,
     );
     std::fs::write(&config, text).unwrap();
     let server = Server::start_with(&org, &config, &[], &[]);
+    let out = server.output();
+    let at = out
+        .split("metrics on http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("a metrics listener")
+        .to_string();
     let canary = "MetricsCanaryQx9";
     assert!(
         server
@@ -141,21 +149,29 @@ fn metrics_count_without_values_and_are_off_by_default() {
             .status,
         422
     );
-    let m = server.get("/metrics");
+    let m = request(&at, "GET", "/metrics", &[], b"");
     assert_eq!(m.status, 200);
     let text = m.text();
     assert!(text.contains("undersign_signatures_stored 1\n"), "{text}");
     assert!(text.contains("undersign_rejections_total{reason=\"invalid\"} 1\n"));
     assert!(text.contains("undersign_commit_flush_seconds_count"));
     assert!(!text.contains(canary) && !text.contains("m@example.org"));
-    // Through a local proxy or Tor daemon a visitor also arrives from loopback.
-    let proxied = server.request(
-        "GET",
-        "/metrics",
-        &[("X-Forwarded-For", "203.0.113.5")],
-        b"",
+    // The public listener never answers it: through a local proxy or Tor
+    // daemon every visitor would arrive from loopback.
+    assert_eq!(server.get("/metrics").status, 404);
+    // And the metrics listener serves nothing else.
+    assert_eq!(request(&at, "GET", "/", &[], b"").status, 404);
+
+    let bad = org.config("");
+    let text = std::fs::read_to_string(&bad).unwrap().replacen(
+        "[server]",
+        "[server]\nmetrics_listen = \"0.0.0.0:9100\"",
+        1,
     );
-    assert_eq!(proxied.status, 404);
+    std::fs::write(&bad, text).unwrap();
+    let o = run(&["check", "--config", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("metrics_listen must be a loopback address"));
 }
 
 fn sha256_hex(s: &str) -> String {

@@ -49,8 +49,6 @@ pub struct App {
     pub guard: Guard,
     /// The onion service address, announced with `Onion-Location`.
     pub onion: Option<String>,
-    /// Serve `/metrics` to loopback clients.
-    pub metrics: bool,
     /// SHA-256 of the token that may download `/admin/export`; none: no remote export.
     pub admin_token_sha256: Option<[u8; 32]>,
     /// Demo mode: every page carries a banner saying nothing here is private.
@@ -129,7 +127,6 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/about", get(about))
         .route("/accessibility", get(accessibility))
         .route("/count", get(count))
-        .route("/metrics", get(metrics))
         .route("/admin/export", get(admin::export))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/static/style.css", get(stylesheet))
@@ -274,19 +271,9 @@ async fn accessibility(
     pages::render(StatusCode::OK, &page)
 }
 
-/// Aggregate counters, for the operator's monitoring on the same machine only.
-async fn metrics(
-    State(app): State<Arc<App>>,
-    ConnectInfo(peer): ConnectInfo<Peer>,
-    headers: HeaderMap,
-) -> Response {
-    // A proxy or Tor daemon on this machine also connects from loopback: a
-    // forwarded request is a visitor's, not the operator's.
-    let forwarded =
-        headers.contains_key("x-forwarded-for") || headers.contains_key(header::FORWARDED);
-    if !app.metrics || !peer.0.ip().is_loopback() || forwarded {
-        return StatusCode::NOT_FOUND.into_response();
-    }
+/// Aggregate counters, for the operator's monitoring on the same machine
+/// only: served on the `metrics_listen` listener alone, never the public one.
+async fn metrics(State(app): State<Arc<App>>) -> Response {
     let body = crate::metrics::METRICS.render(app.store.count());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
@@ -358,6 +345,8 @@ pub struct Listen {
     pub tls: Option<tls::Tls>,
     /// Plain HTTP on loopback for the Tor daemon, beside HTTPS.
     pub onion: Option<SocketAddr>,
+    /// `/metrics` on loopback, on a listener of its own.
+    pub metrics: Option<SocketAddr>,
 }
 
 /// Serves until SIGINT or SIGTERM, then lets in-flight requests and the last
@@ -372,6 +361,7 @@ pub async fn serve(
         main: listen,
         tls,
         onion,
+        metrics: metrics_at,
     } = listen;
     // Installed before anything else, so an early SIGHUP cannot end the process.
     let hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
@@ -407,6 +397,17 @@ pub async fn serve(
     }
     let app = Arc::new(app);
     tasks.spawn(reload_on_hangup(app.clone(), hup, tls.clone()));
+    if let Some(at) = metrics_at {
+        let tcp = tokio::net::TcpListener::bind(at).await?;
+        println!("undersign: metrics on http://{}/metrics", tcp.local_addr()?);
+        let routes = Router::new()
+            .route("/metrics", get(metrics))
+            .with_state(app.clone());
+        let plain = guarded(tcp, None);
+        tasks.spawn(async move {
+            let _ = axum::serve(plain, routes.into_make_service()).await;
+        });
+    }
     let service = router(app.clone()).into_make_service_with_connect_info::<Peer>();
     // The onion listener serves the same pages and finishes its in-flight
     // requests on shutdown too, before the store closes.
