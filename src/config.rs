@@ -591,6 +591,17 @@ fn safe_link(url: &str) -> bool {
     }
 }
 
+fn below_title(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
+    use pulldown_cmark::HeadingLevel::*;
+    match level {
+        H1 => H2,
+        H2 => H3,
+        H3 => H4,
+        H4 => H5,
+        H5 | H6 => H6,
+    }
+}
+
 /// Markdown to HTML with raw HTML shown as text, never passed through.
 pub fn markdown_to_safe_html(markdown: &str) -> String {
     use pulldown_cmark::{Event, Options, Parser, Tag, html};
@@ -612,6 +623,21 @@ pub fn markdown_to_safe_html(markdown: &str) -> String {
             title,
             id,
         }),
+        // The page's title is its one <h1>: the text's headings sit below it.
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: below_title(level),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(pulldown_cmark::TagEnd::Heading(level)) => {
+            Event::End(pulldown_cmark::TagEnd::Heading(below_title(level)))
+        }
         // Images would fetch from wherever they point: show their alt text only.
         Event::Start(Tag::Image { .. }) | Event::End(pulldown_cmark::TagEnd::Image) => {
             Event::Text("".into())
@@ -691,6 +717,15 @@ body = "Bonjour"
         assert!(!html.to_lowercase().contains("data:"), "{html}");
         assert!(html.contains("href=\"https://example.org\""));
         assert!(html.contains("href=\"#sign\""));
+    }
+
+    #[test]
+    fn text_headings_sit_below_the_page_title() {
+        let html = markdown_to_safe_html("# Demands\n\n## First\n\n###### Six");
+        assert!(html.contains("<h2>Demands</h2>"), "{html}");
+        assert!(html.contains("<h3>First</h3>"), "{html}");
+        assert!(html.contains("<h6>Six</h6>"), "{html}");
+        assert!(!html.contains("<h1"), "{html}");
     }
 
     #[test]
