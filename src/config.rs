@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use pulldown_cmark::HeadingLevel;
 use serde::Deserialize;
 use time::OffsetDateTime;
 use toml::Spanned;
@@ -591,25 +592,25 @@ fn safe_link(url: &str) -> bool {
     }
 }
 
-fn below_title(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
-    use pulldown_cmark::HeadingLevel::*;
-    match level {
-        H1 => H2,
-        H2 => H3,
-        H3 => H4,
-        H4 => H5,
-        H5 | H6 => H6,
-    }
+/// Moves a heading so the text's top level becomes <h2>, right below the
+/// page title (its one <h1>), whatever level the organizer started from.
+fn below_title(level: HeadingLevel, top: usize) -> HeadingLevel {
+    HeadingLevel::try_from((level as usize + 2).saturating_sub(top).clamp(2, 6))
+        .unwrap_or(HeadingLevel::H6)
 }
 
 /// Markdown to HTML with raw HTML shown as text, never passed through.
 pub fn markdown_to_safe_html(markdown: &str) -> String {
     use pulldown_cmark::{Event, Options, Parser, Tag, html};
-    let parser = Parser::new_ext(
-        markdown,
-        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES,
-    )
-    .map(|e| match e {
+    let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
+    let top = Parser::new_ext(markdown, options)
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(level as usize),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(2);
+    let parser = Parser::new_ext(markdown, options).map(|e| match e {
         Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
         // Only web, mail and same-page links: no `javascript:` or `data:` URLs.
         Event::Start(Tag::Link {
@@ -630,13 +631,13 @@ pub fn markdown_to_safe_html(markdown: &str) -> String {
             classes,
             attrs,
         }) => Event::Start(Tag::Heading {
-            level: below_title(level),
+            level: below_title(level, top),
             id,
             classes,
             attrs,
         }),
         Event::End(pulldown_cmark::TagEnd::Heading(level)) => {
-            Event::End(pulldown_cmark::TagEnd::Heading(below_title(level)))
+            Event::End(pulldown_cmark::TagEnd::Heading(below_title(level, top)))
         }
         // Images would fetch from wherever they point: show their alt text only.
         Event::Start(Tag::Image { .. }) | Event::End(pulldown_cmark::TagEnd::Image) => {
@@ -726,6 +727,10 @@ body = "Bonjour"
         assert!(html.contains("<h3>First</h3>"), "{html}");
         assert!(html.contains("<h6>Six</h6>"), "{html}");
         assert!(!html.contains("<h1"), "{html}");
+        // Starting from ### (as the demo does) gives <h2>, not a skipped level.
+        let html = markdown_to_safe_html("### What we ask\n\n#### Detail");
+        assert!(html.contains("<h2>What we ask</h2>"), "{html}");
+        assert!(html.contains("<h3>Detail</h3>"), "{html}");
     }
 
     #[test]
