@@ -37,10 +37,9 @@ fn dump(pid: u32) -> Vec<Vec<u8>> {
     regions
 }
 
-#[test]
-fn idle_server_memory_holds_no_signer_data() {
-    let org = Org::new();
-    let server = Server::start(&org);
+/// Signs 30 times and sends 30 rejected forms through `sign` (JSON or HTML
+/// reply), lets the server go idle, then searches all of its memory.
+fn nothing_left_after_signing(server: &Server, sign: impl Fn(&[(&str, &str)], bool) -> Response) {
     let mut canaries = Vec::new();
     let mut receipts = Vec::new();
     for i in 0..30 {
@@ -49,16 +48,12 @@ fn idle_server_memory_holds_no_signer_data() {
         let aff = format!("منظمة{i}ذاكرة");
         let email = format!("mem.canary.{i}@example.org");
         let p = signer(&first, &last, &aff, &email);
-        let r = if i % 2 == 0 {
-            server.sign_json(&pairs(&p))
-        } else {
-            server.sign_html(&pairs(&p))
-        };
+        let r = sign(&pairs(&p), i % 2 == 1);
         receipts.push(r.receipt().expect("signed"));
         // A rejected submission, re-rendered with the typed values, then freed.
         let bad_first = format!("MemBad{i}Zq");
         let bad = signer(&bad_first, &last, &aff, "not-an-email");
-        assert_eq!(server.sign_html(&pairs(&bad)).status, 422);
+        assert_eq!(sign(&pairs(&bad), true).status, 422);
         canaries.extend([first, last, aff, email, bad_first]);
     }
     // Let workers go idle and the committer finish.
@@ -81,6 +76,37 @@ fn idle_server_memory_holds_no_signer_data() {
         found.len(),
         &found[..found.len().min(5)]
     );
+}
+
+#[test]
+fn idle_server_memory_holds_no_signer_data() {
+    let org = Org::new();
+    let server = Server::start(&org);
+    nothing_left_after_signing(&server, |fields, html| {
+        if html {
+            server.sign_html(fields)
+        } else {
+            server.sign_json(fields)
+        }
+    });
+}
+
+/// The same over HTTPS: rustls's buffers hold the decrypted requests.
+#[test]
+fn idle_https_server_memory_holds_no_signer_data() {
+    let org = Org::new();
+    let (cert, key, der) = make_cert(org.dir.path(), "site");
+    let server = Server::start_with(&org, &tls_config(&org, &cert, &key, ""), &[], &[]);
+    nothing_left_after_signing(&server, |fields, _| {
+        https(
+            &server.addr,
+            &[&der],
+            "POST",
+            "/sign",
+            form(fields).as_bytes(),
+        )
+        .0
+    });
 }
 
 #[test]

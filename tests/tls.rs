@@ -3,68 +3,13 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
-use tokio_rustls::rustls::{self, ClientConfig, ClientConnection, RootCertStore};
-
-/// A client that trusts exactly `trusted` (DER certificates).
-fn client(trusted: &[&[u8]]) -> Arc<ClientConfig> {
-    let mut roots = RootCertStore::empty();
-    for der in trusted {
-        roots.add(CertificateDer::from(der.to_vec())).unwrap();
-    }
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    Arc::new(
-        ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_root_certificates(roots)
-            .with_no_client_auth(),
-    )
-}
-
-/// One HTTPS request on a fresh connection; also returns the certificate the
-/// server presented.
-fn https(
-    addr: &str,
-    trusted: &[&[u8]],
-    method: &str,
-    path: &str,
-    body: &[u8],
-) -> (Response, Vec<u8>) {
-    let name = ServerName::try_from("localhost").unwrap();
-    let mut conn = ClientConnection::new(client(trusted), name).unwrap();
-    let mut sock = TcpStream::connect(addr).unwrap();
-    sock.set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    let mut tls = rustls::Stream::new(&mut conn, &mut sock);
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
-    if method == "POST" {
-        req.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
-        req.push_str("Accept: application/json\r\n");
-        req.push_str(&format!("Content-Length: {}\r\n", body.len()));
-    }
-    req.push_str("\r\n");
-    tls.write_all(req.as_bytes()).unwrap();
-    tls.write_all(body).unwrap();
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 16 * 1024];
-    // Read until the server closes; a close without close_notify still ends it.
-    while let Ok(n) = tls.read(&mut buf) {
-        if n == 0 {
-            break;
-        }
-        raw.extend_from_slice(&buf[..n]);
-    }
-    let presented = conn.peer_certificates().unwrap()[0].to_vec();
-    (parse_response(&raw), presented)
-}
+use tokio_rustls::rustls::ClientConnection;
+use tokio_rustls::rustls::pki_types::ServerName;
 
 /// The certificate the server presents now (handshake only), if any is trusted.
 fn presented(addr: &str, trusted: &[&[u8]]) -> Option<Vec<u8>> {
@@ -75,14 +20,6 @@ fn presented(addr: &str, trusted: &[&[u8]]) -> Option<Vec<u8>> {
         conn.complete_io(&mut sock).ok()?;
     }
     Some(conn.peer_certificates()?[0].to_vec())
-}
-
-fn tls_config(org: &Org, cert: &Path, key: &Path, extra: &str) -> std::path::PathBuf {
-    org.config(&format!(
-        "[limits]\nenabled = false\n\n[server.tls]\ncert = \"{}\"\nkey = \"{}\"\n{extra}",
-        cert.display(),
-        key.display()
-    ))
 }
 
 /// The redirect listener's address, from the server's start-up line.

@@ -468,3 +468,71 @@ pub fn make_cert(dir: &Path, name: &str) -> (PathBuf, PathBuf, Vec<u8>) {
     std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
     (cert, key, made.cert.der().to_vec())
 }
+
+// ---------------------------------------------------------------- HTTPS
+
+use std::sync::Arc;
+use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
+use tokio_rustls::rustls::{self, ClientConfig, ClientConnection, RootCertStore};
+
+/// A client that trusts exactly `trusted` (DER certificates).
+pub fn client(trusted: &[&[u8]]) -> Arc<ClientConfig> {
+    let mut roots = RootCertStore::empty();
+    for der in trusted {
+        roots.add(CertificateDer::from(der.to_vec())).unwrap();
+    }
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    Arc::new(
+        ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth(),
+    )
+}
+
+/// One HTTPS request on a fresh connection; also returns the certificate the
+/// server presented.
+pub fn https(
+    addr: &str,
+    trusted: &[&[u8]],
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> (Response, Vec<u8>) {
+    let name = ServerName::try_from("localhost").unwrap();
+    let mut conn = ClientConnection::new(client(trusted), name).unwrap();
+    let mut sock = TcpStream::connect(addr).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut tls = rustls::Stream::new(&mut conn, &mut sock);
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    if method == "POST" {
+        req.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
+        req.push_str("Accept: application/json\r\n");
+        req.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    req.push_str("\r\n");
+    tls.write_all(req.as_bytes()).unwrap();
+    tls.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    // Read until the server closes; a close without close_notify still ends it.
+    while let Ok(n) = tls.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
+    }
+    let presented = conn.peer_certificates().unwrap()[0].to_vec();
+    (parse_response(&raw), presented)
+}
+
+/// A copy of the example petition with limits off and `[server.tls]` on.
+pub fn tls_config(org: &Org, cert: &Path, key: &Path, extra: &str) -> PathBuf {
+    org.config(&format!(
+        "[limits]\nenabled = false\n\n[server.tls]\ncert = \"{}\"\nkey = \"{}\"\n{extra}",
+        cert.display(),
+        key.display()
+    ))
+}
