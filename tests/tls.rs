@@ -24,7 +24,7 @@ fn presented(addr: &str, trusted: &[&[u8]]) -> Option<Vec<u8>> {
 
 /// The redirect listener's address, from the server's start-up line.
 fn redirect_addr(server: &Server) -> String {
-    let out = server.output();
+    let out = server.output_with("redirecting http://");
     let i = out
         .find("redirecting http://")
         .expect("no redirect listener");
