@@ -322,3 +322,20 @@ fn demo_says_loudly_it_is_a_demo_and_how_to_decrypt() {
     let csv = std::fs::read_to_string(dir.path().join("demo-signatures.csv")).unwrap();
     assert!(csv.contains("Demo,Person,,demo@example.org,en,"), "{csv}");
 }
+
+#[test]
+fn a_closed_output_pipe_ends_quietly_not_with_a_panic() {
+    let org = Org::new();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = std::process::Command::new(BIN)
+        .args(["check", "--config", example_config().to_str().unwrap()])
+        .args(["--recipients", org.recipients.to_str().unwrap()])
+        .stdin(std::process::Stdio::null())
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(141), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
