@@ -258,3 +258,65 @@ fn an_onion_listener_serves_plain_http_beside_https() {
     assert_eq!(checked.status.code(), Some(1));
     assert!(stderr(&checked).contains("onion_listen must be a loopback address"));
 }
+
+/// A TLS client that asks for thousands of pages at once and never reads the
+/// answers: the server's writes (and TLS flushes) stall until a limit acts.
+fn stalled_client(addr: &str, der: &[u8]) -> TcpStream {
+    let name = ServerName::try_from("localhost").unwrap();
+    let mut conn = ClientConnection::new(client(&[der]), name).unwrap();
+    conn.set_buffer_limit(None);
+    let mut sock = TcpStream::connect(addr).unwrap();
+    while conn.is_handshaking() {
+        conn.complete_io(&mut sock).unwrap();
+    }
+    let request = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".repeat(3000);
+    std::io::Write::write_all(&mut conn.writer(), request.as_bytes()).unwrap();
+    // Send what the server will read; stop when it stops reading.
+    sock.set_write_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    while conn.wants_write() && conn.write_tls(&mut sock).is_ok() {}
+    sock
+}
+
+#[test]
+fn clients_that_stop_reading_cannot_hold_the_https_server() {
+    let org = Org::new();
+    let (cert, key, der) = make_cert(org.dir.path(), "site");
+    let config = org.config(&format!(
+        "[limits]\nenabled = false\nmax_connections = 2\nrequest_timeout_seconds = 1\n\n\
+         [server.tls]\ncert = \"{}\"\nkey = \"{}\"\n",
+        cert.display(),
+        key.display()
+    ));
+    let mut server = Server::start_with(&org, &config, &[], &[]);
+    // Both connection slots taken by clients that never read.
+    let _held = [
+        stalled_client(&server.addr, &der),
+        stalled_client(&server.addr, &der),
+    ];
+    let asked = Instant::now();
+    let (page, _) = https(&server.addr, &[&der], "GET", "/healthz", b"");
+    assert_eq!(
+        page.status, 200,
+        "the stalled connections were never closed"
+    );
+    assert!(
+        asked.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        asked.elapsed()
+    );
+
+    // And they cannot keep the server from stopping.
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "SIGTERM did not end the server");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+}

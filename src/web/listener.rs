@@ -153,6 +153,14 @@ impl Conn {
         Ok(())
     }
 
+    /// The inner stream is waiting: Pending, unless a limit has passed.
+    fn limit_pending<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
+        match self.check_limits(cx) {
+            Ok(()) => Poll::Pending,
+            Err(e) => Poll::Ready(Err(e)),
+        }
+    }
+
     fn progressed(&mut self) {
         let next = Instant::now() + self.idle;
         self.idle_timer.as_mut().reset(next);
@@ -173,10 +181,7 @@ impl AsyncRead for Conn {
                 }
                 Poll::Ready(Ok(()))
             }
-            Poll::Pending => match self.check_limits(cx) {
-                Ok(()) => Poll::Pending,
-                Err(e) => Poll::Ready(Err(e)),
-            },
+            Poll::Pending => self.limit_pending(cx),
             other => other,
         }
     }
@@ -194,19 +199,24 @@ impl AsyncWrite for Conn {
                 self.progressed();
                 Poll::Ready(Ok(n))
             }
-            Poll::Pending => match self.check_limits(cx) {
-                Ok(()) => Poll::Pending,
-                Err(e) => Poll::Ready(Err(e)),
-            },
+            Poll::Pending => self.limit_pending(cx),
             other => other,
         }
     }
 
+    // A TLS stream can wait in flush or shutdown (a client that stops
+    // reading): the limits hold there too, or the connection would outlive them.
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_flush(cx)
+        match Pin::new(&mut self.stream).poll_flush(cx) {
+            Poll::Pending => self.limit_pending(cx),
+            done => done,
+        }
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_shutdown(cx)
+        match Pin::new(&mut self.stream).poll_shutdown(cx) {
+            Poll::Pending => self.limit_pending(cx),
+            done => done,
+        }
     }
 }
