@@ -30,8 +30,18 @@ impl AtomicFile {
         let mut name = target.file_name().unwrap_or_default().to_os_string();
         name.push(".partial");
         let partial = target.with_file_name(name);
-        // A .partial left by an interrupted run is ours to replace.
-        let file = private_file(&partial, true)
+        // A .partial left by an interrupted run is ours to replace; removed
+        // first and created anew, so a symlink planted there is not followed.
+        match std::fs::remove_file(&partial) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                return Err(io::Error::new(
+                    e.kind(),
+                    format!("{}: {e}", partial.display()),
+                ));
+            }
+            _ => {}
+        }
+        let file = private_file(&partial, false)
             .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", partial.display())))?;
         Ok(AtomicFile {
             target: target.to_path_buf(),
@@ -62,9 +72,27 @@ impl AtomicFile {
             std::fs::rename(&self.partial, &self.target)?;
         } else {
             // link() refuses an existing target, unlike rename(): no race.
-            std::fs::hard_link(&self.partial, &self.target)
-                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", self.target.display())))?;
-            std::fs::remove_file(&self.partial)?;
+            match std::fs::hard_link(&self.partial, &self.target) {
+                Ok(()) => {
+                    // In place already; a leftover .partial is only untidy.
+                    let _ = std::fs::remove_file(&self.partial);
+                }
+                // FAT and exFAT (USB sticks) have no hard links: check, then rename.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::PermissionDenied | io::ErrorKind::Unsupported
+                    ) && !self.target.exists() =>
+                {
+                    std::fs::rename(&self.partial, &self.target)?;
+                }
+                Err(e) => {
+                    return Err(io::Error::new(
+                        e.kind(),
+                        format!("{}: {e}", self.target.display()),
+                    ));
+                }
+            }
         }
         let folder = match self.target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
@@ -120,5 +148,16 @@ mod tests {
         f.write_all(b"again").unwrap();
         f.commit().unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"again");
+
+        // A symlink planted where the .partial goes is replaced, not followed.
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, b"keep").unwrap();
+        let other = dir.path().join("other.jsonl");
+        std::os::unix::fs::symlink(&victim, dir.path().join("other.jsonl.partial")).unwrap();
+        let mut f = AtomicFile::create(&other, false).unwrap();
+        f.write_all(b"new").unwrap();
+        f.commit().unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"keep");
+        assert_eq!(std::fs::read(&other).unwrap(), b"new");
     }
 }

@@ -512,6 +512,7 @@ fn check_retention(p: &undersign::config::Petition, store: &Store) -> Result<()>
 fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<ExitCode> {
     // A core dump of the server would hold whatever signer data is in flight.
     rlimit::setrlimit(rlimit::Resource::CORE, 0, 0).context("disabling core dumps")?;
+    open_files_for(&config);
     let recipients = load_recipients(&config.recipients_file)?;
     let store = Arc::new(Store::open(&config.data_dir)?);
     let changed = store.bind(&config.petition.slug, recipients.fingerprint())?;
@@ -564,6 +565,11 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
         Some(files) => Some(web::tls::Tls::new(files).context("[server.tls]")?),
         None => None,
     };
+    if let (Some(t), Some(files)) = (&tls, &config.tls)
+        && t.key_readable_by_all()
+    {
+        println!("undersign: warning: {}", key_warning(&files.key));
+    }
     let guard = Guard::new(config.limits.clone(), hcaptcha);
     let (committer, store_thread) = Committer::start(store.clone());
     let app = App {
@@ -653,11 +659,14 @@ fn check(
         println!("warning: only one recipient; add a second organizer's key as a backup");
     }
     if let Some(files) = &config.tls {
-        web::tls::Tls::new(files).context("[server.tls]")?;
+        let tls = web::tls::Tls::new(files).context("[server.tls]")?;
         println!(
             "tls ok: the certificate in {} matches its key",
             files.cert.display()
         );
+        if tls.key_readable_by_all() {
+            println!("warning: {}", key_warning(&files.key));
+        }
     }
     if identities.is_empty() {
         return Ok(ExitCode::SUCCESS);
@@ -712,6 +721,34 @@ fn known_flags(flags: Vec<String>) -> Result<Vec<String>> {
         out.push(flag.to_string());
     }
     Ok(out)
+}
+
+fn key_warning(key: &Path) -> String {
+    format!(
+        "the TLS key {} can be read by every user of this machine: chmod 0640 (or 0600) it",
+        key.display()
+    )
+}
+
+/// Raises the open-file limit as far as allowed, and warns when it is still
+/// too low for the connection caps: past it, new connections fail for all.
+fn open_files_for(config: &Config) {
+    let per_listener = config.limits.max_connections as u64;
+    let side = web::SIDE_CONNECTIONS as u64;
+    let tls = config.tls.as_ref();
+    let needed = per_listener * (1 + u64::from(config.onion_listen.is_some()))
+        + side * u64::from(tls.is_some_and(|t| t.redirect_http.is_some()))
+        + side * u64::from(config.metrics_listen.is_some())
+        // The store's files, the binary's own, and some to spare.
+        + 128;
+    let limit = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(0);
+    if limit < needed {
+        println!(
+            "undersign: warning: the open-file limit is {limit}, below the {needed} the \
+             connection caps can use: raise it (LimitNOFILE= in the service unit) or lower \
+             [limits] max_connections"
+        );
+    }
 }
 
 /// Opens a data folder that must already exist: a mistyped --data is an error,

@@ -281,12 +281,7 @@ impl Config {
         let p = raw.petition;
 
         let slug = p.slug.get_ref();
-        if slug.is_empty()
-            || slug.len() > SLUG_MAX
-            || !slug
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
+        if !valid_slug(slug) {
             return Err(at(
                 Some(p.slug.span()),
                 format!("slug must be 1 to {SLUG_MAX} lowercase letters, digits or hyphens"),
@@ -522,6 +517,16 @@ impl Petition {
             .get(lang)
             .unwrap_or_else(|| &self.texts[&self.default_lang])
     }
+}
+
+/// A petition's short name: also checked when an export is read, since it is
+/// printed to the organizer's terminal.
+pub fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= SLUG_MAX
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Listeners meant for this machine only (Tor daemon, monitoring).

@@ -8,7 +8,7 @@
 //! The trailer makes a truncated or altered export an error, not a silent
 //! loss. Reading and writing both stream: memory does not grow with the export.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -19,6 +19,10 @@ use crate::receipt::RecordId;
 use crate::seal::Ciphertext;
 
 pub const FORMAT: &str = "undersign-export";
+
+/// Longest line read: a record is a few KiB (more with many recipients). A
+/// bound keeps a hostile or broken file from filling memory with one line.
+pub const MAX_LINE: usize = 1 << 20;
 
 /// First line of an export.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -142,7 +146,7 @@ pub struct Entry {
 impl<R: BufRead> Reader<R> {
     pub fn new(mut input: R) -> Result<Self, ExportError> {
         let mut first = String::new();
-        if input.read_line(&mut first)? == 0 {
+        if (&mut input).take(MAX_LINE as u64).read_line(&mut first)? == 0 {
             return Err(ExportError::Empty);
         }
         let header: Header = serde_json::from_str(first.trim_end()).map_err(|_| {
@@ -155,7 +159,11 @@ impl<R: BufRead> Reader<R> {
                 _ => ExportError::BadHeader,
             }
         })?;
-        if header.format != FORMAT {
+        // The names are printed to the organizer's terminal: no control characters.
+        let petition_ok = header.petition.is_empty() || crate::config::valid_slug(&header.petition);
+        let keys_ok = header.recipients.len() <= 64
+            && header.recipients.bytes().all(|b| b.is_ascii_hexdigit());
+        if header.format != FORMAT || !petition_ok || !keys_ok {
             return Err(ExportError::BadHeader);
         }
         if header.v != 1 {
@@ -190,14 +198,21 @@ impl<R: BufRead> Reader<R> {
 
     fn read_one(&mut self) -> Option<Result<Entry, ExportError>> {
         self.buf.clear();
-        match self.input.read_line(&mut self.buf) {
+        match (&mut self.input)
+            .take(MAX_LINE as u64)
+            .read_line(&mut self.buf)
+        {
             Err(e) => return Some(Err(e.into())),
             Ok(0) => return Some(Err(ExportError::Truncated(self.count))),
             Ok(_) => {}
         }
         self.line_no += 1;
         if !self.buf.ends_with('\n') {
-            return Some(Err(ExportError::Truncated(self.count)));
+            return Some(Err(if self.buf.len() >= MAX_LINE {
+                ExportError::BadLine(self.line_no)
+            } else {
+                ExportError::Truncated(self.count)
+            }));
         }
         if let Ok(line) = serde_json::from_str::<Line>(&self.buf) {
             let ct = B64.decode(line.age.as_bytes());
@@ -227,9 +242,9 @@ impl<R: BufRead> Reader<R> {
         if digest != trailer.sha256 {
             return Some(Err(ExportError::HashMismatch));
         }
-        self.buf.clear();
-        match self.input.read_line(&mut self.buf) {
-            Ok(0) => None,
+        // Anything at all after the trailer is refused, without reading it.
+        match self.input.fill_buf() {
+            Ok([]) => None,
             Ok(_) => Some(Err(ExportError::AfterTrailer(self.line_no + 1))),
             Err(e) => Some(Err(e.into())),
         }
@@ -249,6 +264,30 @@ pub fn verify<R: BufRead>(input: R) -> Result<(Header, u64), ExportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overlong_lines_and_terminal_codes_in_the_header_are_refused() {
+        let mut out = Vec::new();
+        Writer::new(&mut out, &header(0)).unwrap().finish().unwrap();
+        let good = String::from_utf8(out).unwrap();
+        let (head, rest) = good.split_once('\n').unwrap();
+        let long = format!("{head}\n{}\n{rest}", "x".repeat(MAX_LINE + 10));
+        assert!(matches!(
+            verify(long.as_bytes()),
+            Err(ExportError::BadLine(2))
+        ));
+        let escape = good.replace("\"petition\":\"p\"", "\"petition\":\"\\u001b]0;x\\u0007\"");
+        assert_ne!(escape, good);
+        assert!(matches!(
+            verify(escape.as_bytes()),
+            Err(ExportError::BadHeader)
+        ));
+        let junk = format!("{good}{}", "y".repeat(MAX_LINE * 2));
+        assert!(matches!(
+            verify(junk.as_bytes()),
+            Err(ExportError::AfterTrailer(_))
+        ));
+    }
 
     fn header(count: u64) -> Header {
         Header {

@@ -43,6 +43,8 @@ pub enum MergeError {
         path.display()
     )]
     Conflict { path: PathBuf },
+    #[error("an export changed while it was being merged (was it being written?); try again")]
+    Changed,
     #[error("writing the merged export: {0}")]
     Write(#[from] io::Error),
 }
@@ -135,6 +137,11 @@ pub fn merge<W: Write>(inputs: &[PathBuf], out: W) -> Result<Merged, MergeError>
             }
         }
     }
+    // Every record seen in pass 1 must have been written: a file replaced in
+    // between could otherwise drop records without a word.
+    if !seen.is_empty() {
+        return Err(MergeError::Changed);
+    }
     let records = writer.finish()?;
     Ok(Merged {
         records,
@@ -153,7 +160,7 @@ mod tests {
             format: export::FORMAT.into(),
             v: 1,
             petition: petition.into(),
-            recipients: "keys".into(),
+            recipients: "beef".into(),
             count: records.len() as u64,
         };
         let mut w = export::Writer::new(File::create(&path).unwrap(), &header).unwrap();

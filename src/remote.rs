@@ -2,11 +2,11 @@
 //! whose hash the server keeps, `undersign pull` downloads the ciphertext
 //! export with it and keeps the file only if its trailer checks out.
 
-use std::fs::File;
-use std::io::{self, BufReader, Seek, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::path::Path;
 use std::time::Duration;
 
+use axum::body::Bytes;
 use futures_util::StreamExt;
 use rand::RngCore;
 use reqwest::{StatusCode, Url};
@@ -40,6 +40,11 @@ pub enum PullError {
          (plain http is only allowed to this machine or to a .onion address)"
     )]
     PlainHttp(String),
+    #[error(
+        "an http:// address is reached directly on this machine, or through Tor for a .onion \
+         address (--proxy socks5h://127.0.0.1:9050): any other proxy would see the token"
+    )]
+    ProxyForPlainHttp,
     #[error("the token file is empty")]
     EmptyToken,
     #[error("{0}")]
@@ -48,10 +53,17 @@ pub enum PullError {
     Refused(StatusCode, &'static str),
     #[error("the download broke off: {0}")]
     Download(String),
+    // Not a `source`: the message already holds the cause, once.
     #[error("the downloaded export is not whole, nothing was kept: {0}")]
-    Export(#[from] ExportError),
-    #[error("{0}")]
+    Export(ExportError),
+    #[error(transparent)]
     Io(#[from] io::Error),
+}
+
+impl From<ExportError> for PullError {
+    fn from(e: ExportError) -> Self {
+        PullError::Export(e)
+    }
 }
 
 pub struct Pull<'a> {
@@ -61,21 +73,36 @@ pub struct Pull<'a> {
     pub proxy: Option<&'a str>,
 }
 
-/// The export address: a bare site address gets `/admin/export`.
-pub fn export_url(url: &str) -> Result<Url, PullError> {
+fn is_loopback(host: &str) -> bool {
+    match host.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host == "localhost",
+    }
+}
+
+/// The export address: a bare site address gets `/admin/export`. Plain
+/// http:// carries the token in clear, so it only goes to this machine
+/// directly, or to an onion service through a local Tor SOCKS proxy (Tor
+/// encrypts it end to end); https:// may go through any proxy.
+pub fn export_url(url: &str, proxy: Option<&str>) -> Result<Url, PullError> {
     let mut url = Url::parse(url).map_err(|e| PullError::Url(e.to_string()))?;
     match url.scheme() {
         "https" => {}
         "http" => {
-            let host = url.host_str().unwrap_or_default();
-            let local = match host.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
-                Ok(ip) => ip.is_loopback(),
-                Err(_) => host == "localhost" || host.ends_with(".onion"),
+            let host = url.host_str().unwrap_or_default().to_string();
+            let tor = match proxy.map(Url::parse) {
+                Some(Ok(p)) => p.scheme() == "socks5h" && is_loopback(p.host_str().unwrap_or("")),
+                _ => false,
             };
-            if !local {
-                return Err(PullError::PlainHttp(
-                    url.host_str().unwrap_or_default().to_string(),
-                ));
+            let allowed = if host.ends_with(".onion") {
+                tor
+            } else if is_loopback(&host) {
+                proxy.is_none()
+            } else {
+                return Err(PullError::PlainHttp(host));
+            };
+            if !allowed {
+                return Err(PullError::ProxyForPlainHttp);
             }
         }
         other => return Err(PullError::Url(format!("{other}:// is not http or https"))),
@@ -126,11 +153,33 @@ fn refused(status: StatusCode) -> PullError {
     PullError::Refused(status, why)
 }
 
-/// Downloads the export into `out` (its `.partial` file), then reads the
-/// whole file back through the export reader: only a complete, unaltered
-/// export is put in place. Returns its header and record count.
+/// Bytes of the download, handed to the export reader on another thread.
+struct Chunks {
+    rx: std::sync::mpsc::Receiver<Bytes>,
+    current: Bytes,
+}
+
+impl Read for Chunks {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.current.is_empty() {
+            match self.rx.recv() {
+                Ok(chunk) => self.current = chunk,
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current[..n]);
+        self.current = self.current.slice(n..);
+        Ok(n)
+    }
+}
+
+/// Downloads the export into `out` (its `.partial` file) while the export
+/// reader checks every line as it arrives: a bad line, an overlong line or
+/// anything after the trailer stops the download at once, and only a
+/// complete, unaltered export is put in place. Returns its header and count.
 pub async fn pull(p: Pull<'_>, mut out: AtomicFile) -> Result<(Header, u64), PullError> {
-    let url = export_url(p.url)?;
+    let url = export_url(p.url, p.proxy)?;
     if p.token.trim().is_empty() {
         return Err(PullError::EmptyToken);
     }
@@ -168,15 +217,38 @@ pub async fn pull(p: Pull<'_>, mut out: AtomicFile) -> Result<(Header, u64), Pul
     if response.status() != StatusCode::OK {
         return Err(refused(response.status()));
     }
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Bytes>(16);
+    let checker = tokio::task::spawn_blocking(move || {
+        let chunks = Chunks {
+            rx,
+            current: Bytes::new(),
+        };
+        export::verify(BufReader::with_capacity(256 * 1024, chunks))
+    });
     let mut body = response.bytes_stream();
+    let mut broke_off = None;
     while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| PullError::Download(describe(e)))?;
-        out.write_all(&chunk)?;
+        match chunk {
+            Ok(chunk) => {
+                out.write_all(&chunk)?;
+                // The reader has stopped (an error, or bytes after the trailer).
+                if tx.send(chunk).is_err() {
+                    break;
+                }
+            }
+            Err(e) => {
+                broke_off = Some(PullError::Download(describe(e)));
+                break;
+            }
+        }
     }
+    drop(tx);
+    let verified = checker.await.map_err(io::Error::other)?;
+    if let Some(e) = broke_off {
+        return Err(e);
+    }
+    let verified = verified?;
     out.flush()?;
-    let mut check = File::open(out.partial_path())?;
-    check.rewind()?;
-    let verified = export::verify(BufReader::with_capacity(256 * 1024, check))?;
     out.commit()?;
     Ok(verified)
 }

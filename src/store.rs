@@ -377,7 +377,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         {
             let store = Arc::new(Store::open(dir.path()).unwrap());
-            assert!(!store.bind("p", "fp").unwrap());
+            assert!(!store.bind("p", "0f").unwrap());
             let (c, handle) = Committer::start(store.clone());
             let mut tasks = Vec::new();
             for i in 0..50u8 {
@@ -403,7 +403,7 @@ mod tests {
         let (header, n) = export::verify(&out[..]).unwrap();
         assert_eq!(
             (header.petition.as_str(), header.recipients.as_str(), n),
-            ("p", "fp", 49)
+            ("p", "0f", 49)
         );
     }
 

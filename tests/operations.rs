@@ -12,11 +12,7 @@ type SignFn = Arc<dyn Fn(&str, &[u8]) -> Response + Send + Sync>;
 
 /// Signs from 8 clients, sends SIGTERM mid-flight, then checks the exit and
 /// that every acknowledged signature is in the export.
-fn sigterm_loses_nothing(
-    org: &Org,
-    mut server: Server,
-    sign: SignFn,
-) {
+fn sigterm_loses_nothing(org: &Org, mut server: Server, sign: SignFn) {
     let acked = Arc::new(Mutex::new(BTreeSet::new()));
     let threads: Vec<_> = (0..8)
         .map(|c| {

@@ -154,7 +154,7 @@ fn pull_refuses_plain_http_to_other_hosts_and_keeps_no_broken_download() {
         let (mut s, _) = listener.accept().unwrap();
         let mut buf = [0u8; 4096];
         let _ = s.read(&mut buf);
-        let body = "{\"format\":\"undersign-export\",\"v\":1,\"petition\":\"p\",\"recipients\":\"r\",\"count\":1}\n";
+        let body = "{\"format\":\"undersign-export\",\"v\":1,\"petition\":\"p\",\"recipients\":\"ab\",\"count\":1}\n";
         let head = format!(
             "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
             body.len()
@@ -231,4 +231,143 @@ fn merge_keeps_each_record_once_across_instances() {
         stderr(&refused)
     );
     assert!(!refused_out.exists() && !partial_left(org.dir.path()));
+}
+
+/// Listens on loopback; the thread says whether anyone connected within `secs`.
+fn recorder(secs: u64) -> (String, std::thread::JoinHandle<bool>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    listener.set_nonblocking(true).unwrap();
+    let seen = std::thread::spawn(move || {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        while std::time::Instant::now() < deadline {
+            if listener.accept().is_ok() {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        false
+    });
+    (addr, seen)
+}
+
+/// Answers the first request with `head`, then `body` until the client hangs up.
+fn fake_server(head: String, body: impl Fn(usize) -> Vec<u8> + Send + 'static) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = s.read(&mut buf);
+        if s.write_all(head.as_bytes()).is_err() {
+            return;
+        }
+        for i in 0.. {
+            let chunk = body(i);
+            if chunk.is_empty() || s.write_all(&chunk).is_err() {
+                return;
+            }
+        }
+    });
+    addr
+}
+
+#[test]
+fn pull_follows_no_redirect_and_takes_no_proxy_from_the_environment() {
+    let org = Org::new();
+    let token = org.path("admin.token");
+    std::fs::write(&token, "some-token\n").unwrap();
+    let (elsewhere, reached) = recorder(3);
+    let server = fake_server(
+        format!(
+            "HTTP/1.1 302 Found\r\nLocation: http://{elsewhere}/admin/export\r\nContent-Length: 0\r\n\r\n"
+        ),
+        |_| Vec::new(),
+    );
+    let proxy = format!("http://{elsewhere}");
+    let out = org.path("pulled.export");
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.args(["pull", "--url", &format!("http://{server}"), "--token-file"])
+        .arg(&token)
+        .arg("-o")
+        .arg(&out)
+        .stdin(std::process::Stdio::null());
+    for var in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        cmd.env(var, &proxy);
+    }
+    let o = cmd.output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("302") && stderr(&o).contains("redirect"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!reached.join().unwrap(), "the token went somewhere else");
+    assert!(!out.exists());
+}
+
+#[test]
+fn pull_refuses_proxies_that_would_see_the_token_in_clear() {
+    let org = Org::new();
+    let token = org.path("admin.token");
+    std::fs::write(&token, "some-token\n").unwrap();
+    let out = org.path("x.export");
+    let onion = format!("http://{}.onion", "a".repeat(56));
+    for (url, extra) in [
+        (onion.as_str(), vec![]),
+        (onion.as_str(), vec!["--proxy", "http://127.0.0.1:8118"]),
+        (
+            onion.as_str(),
+            vec!["--proxy", "socks5h://203.0.113.9:9050"],
+        ),
+        (
+            "http://127.0.0.1:9",
+            vec!["--proxy", "socks5h://127.0.0.1:9050"],
+        ),
+    ] {
+        let o = pull(url, &token, &out, &extra);
+        assert_eq!(o.status.code(), Some(1), "{url} {extra:?}");
+        assert!(
+            stderr(&o).contains("any other proxy would see the token"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn a_hostile_server_cannot_fill_the_disk_with_one_endless_line() {
+    let org = Org::new();
+    let token = org.path("admin.token");
+    std::fs::write(&token, "some-token\n").unwrap();
+    let header = "{\"format\":\"undersign-export\",\"v\":1,\"petition\":\"p\",\"recipients\":\"ab\",\"count\":1}\n";
+    let server = fake_server(
+        format!("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{header}"),
+        // Without end: 64 KiB of one line, again and again (stopped at 1 GiB).
+        |i| {
+            if i < 16 * 1024 {
+                vec![b'x'; 64 * 1024]
+            } else {
+                Vec::new()
+            }
+        },
+    );
+    let out = org.path("endless.export");
+    let started = std::time::Instant::now();
+    let o = pull(&format!("http://{server}"), &token, &out, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("line 2 is not a valid export record"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert!(!out.exists() && !partial_left(org.dir.path()));
 }

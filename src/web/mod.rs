@@ -338,6 +338,11 @@ async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap) -> Response 
     pages::render(StatusCode::NOT_FOUND, &page)
 }
 
+/// Connections the redirect and metrics listeners each accept at once: they
+/// serve a redirect or a few counters, and must not take the signers' share
+/// of open files.
+pub const SIDE_CONNECTIONS: usize = 64;
+
 /// Where the server listens.
 pub struct Listen {
     pub main: SocketAddr,
@@ -367,13 +372,13 @@ pub async fn serve(
     let hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
     let max_connections = app.guard.limits().max_connections;
     let idle = Duration::from_secs(app.guard.limits().request_timeout_seconds);
-    let guarded = |tcp, tls: Option<&tls::Tls>| {
+    let guarded = |tcp, tls: Option<&tls::Tls>, max| {
         let acceptor = tls.map(|t| t.acceptor.clone());
-        listener::Guarded::new(tcp, max_connections, idle, 4 * idle, acceptor)
+        listener::Guarded::new(tcp, max, idle, 4 * idle, acceptor)
     };
     let tcp = tokio::net::TcpListener::bind(listen).await?;
     let addr = tcp.local_addr()?;
-    let listener = guarded(tcp, tls.as_ref());
+    let listener = guarded(tcp, tls.as_ref(), max_connections);
     // Side tasks (certificate watcher, redirect listener, SIGHUP) end with the server.
     let mut tasks = tokio::task::JoinSet::new();
     let tls = tls.map(Arc::new);
@@ -387,7 +392,7 @@ pub async fn serve(
                 tcp.local_addr()?
             );
             let routes = redirect::router(addr.port(), tls.files.acme_webroot.clone());
-            let plain = guarded(tcp, None);
+            let plain = guarded(tcp, None, SIDE_CONNECTIONS);
             tasks.spawn(async move {
                 let _ = axum::serve(plain, routes.into_make_service()).await;
             });
@@ -403,7 +408,7 @@ pub async fn serve(
         let routes = Router::new()
             .route("/metrics", get(metrics))
             .with_state(app.clone());
-        let plain = guarded(tcp, None);
+        let plain = guarded(tcp, None, SIDE_CONNECTIONS);
         tasks.spawn(async move {
             let _ = axum::serve(plain, routes.into_make_service()).await;
         });
@@ -423,8 +428,8 @@ pub async fn serve(
             let until = async move {
                 let _ = stopped.changed().await;
             };
-            let onion =
-                axum::serve(guarded(tcp, None), service.clone()).with_graceful_shutdown(until);
+            let onion = axum::serve(guarded(tcp, None, max_connections), service.clone())
+                .with_graceful_shutdown(until);
             Some(tokio::spawn(onion.into_future()))
         }
         None => None,

@@ -123,20 +123,33 @@ impl Tls {
 
     /// Loads the files again; on any error the running certificate stays.
     pub fn reload(&self) -> Result<(), TlsError> {
-        *self.seen.lock().unwrap_or_else(|e| e.into_inner()) = stamp(&self.files);
-        let key = load(&self.files, &self.provider)?;
-        *self.current.0.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(key);
-        Ok(())
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        self.reload_holding(&mut seen)
     }
 
     /// Reloads when a file changed since the last look (a broken renewal is
     /// tried once, then again only when the files change once more).
     pub fn reload_if_changed(&self) -> Option<Result<(), TlsError>> {
-        let now = stamp(&self.files);
-        if now == *self.seen.lock().unwrap_or_else(|e| e.into_inner()) {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if stamp(&self.files) == *seen {
             return None;
         }
-        Some(self.reload())
+        Some(self.reload_holding(&mut seen))
+    }
+
+    /// One reload at a time (SIGHUP and the watcher may race): an older pair
+    /// can never replace a newer one.
+    fn reload_holding(&self, seen: &mut Stamp) -> Result<(), TlsError> {
+        *seen = stamp(&self.files);
+        let key = load(&self.files, &self.provider)?;
+        *self.current.0.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(key);
+        Ok(())
+    }
+
+    /// The private key file can be read by every user of the machine.
+    pub fn key_readable_by_all(&self) -> bool {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(&self.files.key).is_ok_and(|m| m.permissions().mode() & 0o004 != 0)
     }
 
     pub fn report(result: Result<(), TlsError>) {
