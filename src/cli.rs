@@ -208,14 +208,7 @@ pub fn run() -> Result<ExitCode> {
             data,
             recipients,
         } => {
-            if !config_path.exists() {
-                bail!(
-                    "{}: no such config file. Copy examples/petition.toml and edit it, \
-                     or try `undersign demo` for a throwaway demo petition",
-                    config_path.display()
-                );
-            }
-            let mut config = Config::load(&config_path)?;
+            let mut config = load_config(&config_path)?;
             if let Some(l) = listen {
                 config.listen = l;
             }
@@ -642,7 +635,7 @@ fn check(
     identities: &[PathBuf],
     passphrase_file: Option<&Path>,
 ) -> Result<ExitCode> {
-    let mut config = Config::load(config_path)?;
+    let mut config = load_config(config_path)?;
     if let Some(r) = recipients {
         config.recipients_file = r;
     }
@@ -749,6 +742,18 @@ fn open_files_for(config: &Config) {
              [limits] max_connections"
         );
     }
+}
+
+/// The config, or a hint at where one comes from.
+fn load_config(path: &Path) -> Result<Config> {
+    if !path.exists() {
+        bail!(
+            "{}: no such config file (pass yours with --config). Copy examples/petition.toml \
+             and edit it, or try `undersign demo` for a throwaway demo petition",
+            path.display()
+        );
+    }
+    Ok(Config::load(path)?)
 }
 
 /// Opens a data folder that must already exist: a mistyped --data is an error,
