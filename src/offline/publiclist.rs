@@ -101,7 +101,7 @@ impl PublicList {
             items.push_str("</li>\n");
         }
         format!(
-            "<!doctype html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n\
+            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
              <title>{title}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n\
              <h1>{title}</h1>\n<p>{n} {who} signed publicly.</p>\n<ul>\n{items}</ul>\n</body>\n</html>\n",

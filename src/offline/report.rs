@@ -310,7 +310,7 @@ h1{margin:.2rem 0;font-size:1.7rem}h2{font-size:1.1rem;margin:1.6rem 0 .5rem}
 .card .big{font-size:1.8rem;font-weight:700;color:var(--ink)}
 .card.main{border-color:var(--accent);background:#f1f7f3}.card.main .big{color:var(--accent)}
 .card.warn{border-color:var(--warn)}.card.warn .big{color:var(--warn)}
-.cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:0 2rem}
+.cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(22rem,100%),1fr));gap:0 2rem}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:.8rem;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}

@@ -14,7 +14,10 @@
 //     the decrypted export records "pow" and "none" for them; pressing Sign
 //     twice before the proof-of-work is solved still sends it once, with it;
 //   - the Arabic page mirrors; Tab reaches every control in order with a
-//     visible focus ring; keys alone can sign; the error summary takes focus.
+//     visible focus ring; keys alone can sign; the error summary takes focus;
+//   - the offline report and public list that `decrypt` writes open from
+//     disk with no request and no script, draw the chart, fit 360 px and
+//     pass axe.
 //
 // Usage: node tests/browser/run.mjs   (from anywhere; run `npm ci` in tests/browser first)
 // Prints one line per check and closes with `N passed, M failed`; exits 1 on any failure.
@@ -564,6 +567,47 @@ async function main() {
       assert(nojs[0].check === "none", `no-JavaScript signer has check ${nojs[0].check}`);
       // Pressing twice before the answer must not send the form without it.
       assert(early.length === 1 && early[0].check === "pow", `early signer: ${JSON.stringify(early.map((r) => r.check))}`);
+    });
+
+    // The organizer's report and public list, opened from disk as an organizer would.
+    await check("the decrypt report and public list render offline: no request, no script, chart drawn, no axe violation", async () => {
+      const exported = path.join(tmp, "export.jsonl");
+      const out = path.join(tmp, "offline");
+      fs.mkdirSync(out);
+      const report = path.join(out, "report.html");
+      const publicBase = path.join(out, "public");
+      execFileSync(BIN, ["decrypt", "-i", key, exported, "-o", path.join(out, "signatures.csv"), "--report", report, "--public-list", publicBase], {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      browser = await chromium.launch(LAUNCH);
+      const context = await browser.newContext({ viewport: { width: 360, height: 800 }, javaScriptEnabled: true });
+      const outside = [];
+      await context.route("**/*", (route) => {
+        if (route.request().url().startsWith("file://")) return route.continue();
+        outside.push(route.request().url());
+        return route.abort();
+      });
+      for (const [file, name] of [[report, "report"], [`${publicBase}.html`, "public-list"]]) {
+        const page = await context.newPage();
+        await page.goto(`file://${file}`);
+        const scripts = await page.$$eval("script", (els) => els.length);
+        assert(scripts === 0, `${name} has ${scripts} script elements`);
+        if (name === "report") {
+          const bars = await page.$$eval("svg rect, svg path, svg line", (els) => els.length);
+          assert(bars > 0, "the report draws no chart");
+        }
+        const wide = await sidewaysScroll(page);
+        assert(!wide, `${name} scrolls sideways at 360 px`);
+        const violations = await axeViolations(page);
+        assert(violations.length === 0, `${name}:\n${describeViolations(violations)}`);
+        await screenshot(page, `offline-${name}-360`);
+        await page.close();
+      }
+      assert(outside.length === 0, `requests left the file: ${outside.join(", ")}`);
+      await context.close();
+      await browser.close();
+      browser = null;
     });
   } catch (e) {
     failed++;
