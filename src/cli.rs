@@ -450,11 +450,13 @@ fn print_summary(job: &decrypt::Job, s: &decrypt::Summary) {
     if unlisted > 0 {
         eprintln!("undersign: … and {unlisted} more records failed");
     }
-    if t.records > 0 && t.decrypted == 0 && s.no_matching_key == t.records {
+    // (When none opens at all, decrypt stops before writing anything.)
+    if s.no_matching_key > 0 {
         eprintln!(
-            "undersign: none of the {} records opened with the given identities: they were sealed to \
-             other keys. Check a key before launch with `undersign check --config petition.toml --identity FILE`",
-            t.records
+            "undersign: {} of the {} records were sealed to keys not given here: add the other \
+             organizers' keys with more -i. Check a key before launch with \
+             `undersign check --config petition.toml --identity FILE`",
+            s.no_matching_key, t.records
         );
     }
 }

@@ -324,6 +324,32 @@ fn demo_says_loudly_it_is_a_demo_and_how_to_decrypt() {
 }
 
 #[test]
+fn records_sealed_to_a_key_not_given_are_named_and_counted() {
+    let org = Org::new();
+    signed_export(&org, &[signer("Old", "Key", "", "old@example.org")]);
+    // The organizers change keys mid-petition: later records use the new one.
+    let other = Org::new();
+    std::fs::copy(&other.recipients, &org.recipients).unwrap();
+    let export = signed_export(&org, &[signer("New", "Key", "", "new@example.org")]);
+    let o = run(&[
+        "decrypt",
+        "-i",
+        org.identity.to_str().unwrap(),
+        export.to_str().unwrap(),
+        "-o",
+        "-",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("Old,Key"), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("1 failed to decrypt"), "{err}");
+    assert!(
+        err.contains("1 of the 2 records were sealed to keys not given here"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_closed_output_pipe_ends_quietly_not_with_a_panic() {
     let org = Org::new();
     let (reader, writer) = std::io::pipe().unwrap();
