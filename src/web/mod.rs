@@ -379,8 +379,11 @@ pub async fn serve(
     let tcp = tokio::net::TcpListener::bind(listen).await?;
     let addr = tcp.local_addr()?;
     let listener = guarded(tcp, tls.as_ref(), max_connections);
-    // Side tasks (certificate watcher, redirect listener, SIGHUP) end with the server.
+    // Background tasks (certificate watcher, SIGHUP) end with the server;
+    // side listeners stop with it and finish their in-flight requests first.
     let mut tasks = tokio::task::JoinSet::new();
+    let (stopping, stopped) = tokio::sync::watch::channel(());
+    let mut sides = Vec::new();
     let tls = tls.map(Arc::new);
     if let Some(tls) = &tls {
         println!("undersign: listening on https://{addr}");
@@ -392,10 +395,8 @@ pub async fn serve(
                 tcp.local_addr()?
             );
             let routes = redirect::router(addr.port(), tls.files.acme_webroot.clone());
-            let plain = guarded(tcp, None, SIDE_CONNECTIONS);
-            tasks.spawn(async move {
-                let _ = axum::serve(plain, routes.into_make_service()).await;
-            });
+            let side = guarded(tcp, None, SIDE_CONNECTIONS);
+            sides.push(serve_side(side, routes, stopped.clone()));
         }
     } else {
         println!("undersign: listening on http://{addr}");
@@ -408,41 +409,29 @@ pub async fn serve(
         let routes = Router::new()
             .route("/metrics", get(metrics))
             .with_state(app.clone());
-        let plain = guarded(tcp, None, SIDE_CONNECTIONS);
-        tasks.spawn(async move {
-            let _ = axum::serve(plain, routes.into_make_service()).await;
-        });
+        let side = guarded(tcp, None, SIDE_CONNECTIONS);
+        sides.push(serve_side(side, routes, stopped.clone()));
     }
-    let service = router(app.clone()).into_make_service_with_connect_info::<Peer>();
-    // The onion listener serves the same pages and finishes its in-flight
-    // requests on shutdown too, before the store closes.
-    let (stopping, stopped) = tokio::sync::watch::channel(());
-    let onion = match onion {
-        Some(at) => {
-            let tcp = tokio::net::TcpListener::bind(at).await?;
-            println!(
-                "undersign: listening on http://{} for the onion service",
-                tcp.local_addr()?
-            );
-            let mut stopped = stopped.clone();
-            let until = async move {
-                let _ = stopped.changed().await;
-            };
-            let onion = axum::serve(guarded(tcp, None, max_connections), service.clone())
-                .with_graceful_shutdown(until);
-            Some(tokio::spawn(onion.into_future()))
-        }
-        None => None,
-    };
+    // The onion listener serves the same pages as the main one.
+    if let Some(at) = onion {
+        let tcp = tokio::net::TcpListener::bind(at).await?;
+        println!(
+            "undersign: listening on http://{} for the onion service",
+            tcp.local_addr()?
+        );
+        let side = guarded(tcp, None, max_connections);
+        sides.push(serve_side(side, router(app.clone()), stopped.clone()));
+    }
     drop(stopped);
+    let service = router(app.clone()).into_make_service_with_connect_info::<Peer>();
     axum::serve(listener, service)
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
             let _ = stopping.send(());
         })
         .await?;
-    if let Some(onion) = onion {
-        let _ = onion.await;
+    for side in sides {
+        let _ = side.await;
     }
     // Dropping the last Committer lets the store thread finish its queue and exit.
     tasks.shutdown().await;
@@ -450,6 +439,24 @@ pub async fn serve(
     let _ = tokio::task::spawn_blocking(move || store_thread.join()).await;
     println!("undersign: stopped; every acknowledged signature is on disk");
     Ok(())
+}
+
+/// Serves `routes` beside the main listener until the server stops, then
+/// lets the requests in flight finish (before the store closes).
+fn serve_side(
+    listener: listener::Guarded,
+    routes: Router,
+    mut stopped: tokio::sync::watch::Receiver<()>,
+) -> tokio::task::JoinHandle<()> {
+    let service = routes.into_make_service_with_connect_info::<Peer>();
+    tokio::spawn(async move {
+        let until = async move {
+            let _ = stopped.changed().await;
+        };
+        let _ = axum::serve(listener, service)
+            .with_graceful_shutdown(until)
+            .await;
+    })
 }
 
 /// SIGHUP re-reads the config's `[petition]`: pause or reopen signing, change
