@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 use undersign::atomic::AtomicFile;
 use undersign::config::Config;
+use undersign::count;
 use undersign::guard::Guard;
 use undersign::guard::hcaptcha::Hcaptcha;
 use undersign::offline::decrypt::{self, Format};
@@ -251,7 +252,10 @@ pub fn run() -> Result<ExitCode> {
                 w.commit().with_context(|| output.display().to_string())?;
                 n
             };
-            eprintln!("undersign: exported {n} encrypted signatures");
+            eprintln!(
+                "undersign: exported {}",
+                count(n, "encrypted signature", "encrypted signatures")
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Purge { data, export } => purge(&data, &export),
@@ -283,11 +287,11 @@ pub fn run() -> Result<ExitCode> {
             let merged = undersign::merge::merge(&exports, &mut w)?;
             w.commit().with_context(|| output.display().to_string())?;
             eprintln!(
-                "undersign: merged {} records of petition \"{}\" from {} exports ({} duplicates dropped) into {}",
-                merged.records,
+                "undersign: merged {} of petition \"{}\" from {} exports ({} dropped) into {}",
+                count(merged.records, "record", "records"),
                 merged.petition,
                 exports.len(),
-                merged.duplicates,
+                count(merged.duplicates, "duplicate", "duplicates"),
                 output.display()
             );
             Ok(ExitCode::SUCCESS)
@@ -422,9 +426,13 @@ fn keygen_command(
 fn print_summary(job: &decrypt::Job, s: &decrypt::Summary) {
     let t = &s.tally;
     eprintln!(
-        "undersign: {} records: {} written, {} duplicates dropped (same email), \
+        "undersign: {}: {} written, {} dropped (same email), \
          {} set aside as suspicious, {} failed to decrypt",
-        t.records, t.kept, t.duplicates, t.suspicious, t.failed
+        count(t.records, "record", "records"),
+        t.kept,
+        count(t.duplicates, "duplicate", "duplicates"),
+        t.suspicious,
+        t.failed
     );
     if t.flagged > 0 {
         let flags: Vec<String> = t.flags.iter().map(|(f, n)| format!("{f} {n}")).collect();
@@ -803,9 +811,10 @@ fn pull(p: Pull<'_>, output: &Path, force: bool) -> Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let (header, count) = runtime.block_on(undersign::remote::pull(p, out))?;
+    let (header, records) = runtime.block_on(undersign::remote::pull(p, out))?;
     eprintln!(
-        "undersign: pulled {count} records of petition \"{}\" into {}",
+        "undersign: pulled {} of petition \"{}\" into {}",
+        count(records, "record", "records"),
         header.petition,
         output.display()
     );

@@ -63,7 +63,10 @@ pub enum ExportError {
     Version(u32),
     #[error("line {0} is not a valid export record")]
     BadLine(u64),
-    #[error("the export is truncated: it ends after {0} records without its trailer")]
+    #[error(
+        "the export is truncated: it ends after {} without its trailer",
+        crate::count(*.0, "record", "records")
+    )]
     Truncated(u64),
     #[error(
         "the export was altered or damaged: its trailer counts {expected} records, {found} are present"

@@ -22,3 +22,9 @@ pub mod remote;
 pub mod seal;
 pub mod store;
 pub mod web;
+
+/// "1 record", "2 records": the organizer reads these lines.
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}

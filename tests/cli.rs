@@ -207,11 +207,7 @@ fn decrypt_writes_csv_and_drops_duplicate_emails() {
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("1 duplicates dropped"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("1 duplicate dropped"), "{}", stderr(&o));
     assert_eq!(
         std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
         0o600

@@ -287,18 +287,27 @@ fn write_outputs(job: &Job, opened: Opened, spool_dir: &Path) -> Result<Summary,
     let mut files = Vec::new();
     finish(sheets.main, job.output.as_deref())?;
     if let Some(p) = &job.output {
-        files.push((p.clone(), format!("{} signatures", tally.kept)));
+        files.push((
+            p.clone(),
+            crate::count(tally.kept, "signature", "signatures"),
+        ));
     }
     if let (Some(sheet), Some(p)) = (sheets.review, &job.review) {
         finish(sheet, Some(p))?;
         files.push((
             p.clone(),
-            format!("{} duplicates, for review", tally.duplicates),
+            format!(
+                "{}, for review",
+                crate::count(tally.duplicates, "duplicate", "duplicates")
+            ),
         ));
     }
     if let (Some(sheet), Some(p)) = (sheets.suspicious, &job.suspicious) {
         finish(sheet, Some(p))?;
-        let what = format!("{} suspicious records, for review", tally.suspicious);
+        let what = format!(
+            "{}, for review",
+            crate::count(tally.suspicious, "suspicious record", "suspicious records")
+        );
         files.push((p.clone(), what));
     }
     if let (Some(list), Some(base)) = (public, &job.public_list) {
@@ -337,8 +346,20 @@ fn write_public_list(
     write_whole(&html, sealed, list.html(&title).as_bytes(), created)?;
     let n = list.len();
     Ok([
-        (md, format!("{n} public signatories, Markdown")),
-        (html, format!("{n} public signatories, HTML")),
+        (
+            md,
+            format!(
+                "{}, Markdown",
+                crate::count(n as u64, "public signatory", "public signatories")
+            ),
+        ),
+        (
+            html,
+            format!(
+                "{}, HTML",
+                crate::count(n as u64, "public signatory", "public signatories")
+            ),
+        ),
     ])
 }
 
