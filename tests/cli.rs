@@ -2,6 +2,7 @@
 
 mod common;
 use common::*;
+use std::path::Path;
 
 use std::os::unix::fs::PermissionsExt;
 
@@ -121,6 +122,20 @@ fn export_of_a_running_server_says_the_folder_is_in_use() {
     drop(server);
 }
 
+/// `undersign decrypt -i IDENTITY EXPORT -o OUT` (`-` for standard output).
+fn decrypt(identity: &Path, export: &Path, out: &Path) -> std::process::Output {
+    let arg = |p: &Path| p.to_str().unwrap().to_string();
+    let args = [
+        "decrypt",
+        "-i",
+        &arg(identity),
+        &arg(export),
+        "-o",
+        &arg(out),
+    ];
+    run(&args)
+}
+
 fn signed_export(org: &Org, people: &[Vec<(String, String)>]) -> std::path::PathBuf {
     let server = Server::start(org);
     for p in people {
@@ -149,14 +164,7 @@ fn decrypt_refuses_a_truncated_or_altered_export_and_writes_nothing() {
 
     for (file, word) in [(&truncated, "truncated"), (&altered, "altered")] {
         let out = org.path("out.csv");
-        let o = run(&[
-            "decrypt",
-            "-i",
-            org.identity.to_str().unwrap(),
-            file.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ]);
+        let o = decrypt(&org.identity, &file, &out);
         assert!(!o.status.success());
         assert!(stderr(&o).contains(word), "{}", stderr(&o));
         assert!(!out.exists(), "no output file from a bad export");
@@ -168,14 +176,7 @@ fn decrypt_with_a_wrong_key_fails_and_writes_nothing() {
     let org = Org::new();
     let export = signed_export(&org, &[signer("W", "K", "", "w@example.org")]);
     let other = Org::new();
-    let o = run(&[
-        "decrypt",
-        "-i",
-        other.identity.to_str().unwrap(),
-        export.to_str().unwrap(),
-        "-o",
-        "-",
-    ]);
+    let o = decrypt(&other.identity, &export, Path::new("-"));
     assert_eq!(o.status.code(), Some(1));
     assert!(o.stdout.is_empty(), "not even a CSV header");
     let err = stderr(&o);
@@ -198,14 +199,7 @@ fn decrypt_writes_csv_and_drops_duplicate_emails() {
     ];
     let export = signed_export(&org, &people);
     let out = org.path("signatures.csv");
-    let o = run(&[
-        "decrypt",
-        "-i",
-        org.identity.to_str().unwrap(),
-        export.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let o = decrypt(&org.identity, &export, &out);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("1 duplicate dropped"), "{}", stderr(&o));
     assert_eq!(
@@ -327,14 +321,7 @@ fn records_sealed_to_a_key_not_given_are_named_and_counted() {
     let other = Org::new();
     std::fs::copy(&other.recipients, &org.recipients).unwrap();
     let export = signed_export(&org, &[signer("New", "Key", "", "new@example.org")]);
-    let o = run(&[
-        "decrypt",
-        "-i",
-        org.identity.to_str().unwrap(),
-        export.to_str().unwrap(),
-        "-o",
-        "-",
-    ]);
+    let o = decrypt(&org.identity, &export, Path::new("-"));
     assert_eq!(o.status.code(), Some(2));
     assert!(stdout(&o).contains("Old,Key"), "{}", stdout(&o));
     let err = stderr(&o);

@@ -195,19 +195,19 @@ fn one_error_line(o: &Output) -> String {
 
 // ---------------------------------------------------------------- keys
 
+/// `undersign keygen -o KEY --passphrase-file PASS`: a passphrase-protected key.
+fn keygen_locked(key: &Path, pass: &Path) -> Output {
+    let arg = |p: &Path| p.to_str().unwrap().to_string();
+    run(&["keygen", "-o", &arg(key), "--passphrase-file", &arg(pass)])
+}
+
 #[test]
 fn a_passphrase_key_round_trips_and_a_wrong_passphrase_is_a_clear_error() {
     let kit = Kit::new();
     let pass = kit.path("pass.txt");
     std::fs::write(&pass, "three correct horses\n").unwrap();
     let key = kit.path("locked.key");
-    let o = run(&[
-        "keygen",
-        "-o",
-        key.to_str().unwrap(),
-        "--passphrase-file",
-        pass.to_str().unwrap(),
-    ]);
+    let o = keygen_locked(&key, &pass);
     ok(&o);
     let recipient = stdout(&o).lines().last().unwrap().to_string();
     assert!(
@@ -261,13 +261,7 @@ fn a_passphrase_key_is_a_standard_armored_age_file() {
     let pass = kit.path("pass.txt");
     std::fs::write(&pass, "standard tools open it").unwrap();
     let key = kit.path("locked.key");
-    ok(&run(&[
-        "keygen",
-        "-o",
-        key.to_str().unwrap(),
-        "--passphrase-file",
-        pass.to_str().unwrap(),
-    ]));
+    ok(&keygen_locked(&key, &pass));
     // What `age -d locked.key` does: undo the armor, unlock with scrypt.
     use base64::Engine;
     let text = std::fs::read_to_string(&key).unwrap();
@@ -290,13 +284,7 @@ fn keygen_refuses_a_short_passphrase_and_writes_nothing() {
     let pass = kit.path("pass.txt");
     std::fs::write(&pass, "short\n").unwrap();
     let key = kit.path("k.key");
-    let o = run(&[
-        "keygen",
-        "-o",
-        key.to_str().unwrap(),
-        "--passphrase-file",
-        pass.to_str().unwrap(),
-    ]);
+    let o = keygen_locked(&key, &pass);
     assert!(one_error_line(&o).contains("too short"));
     assert!(!key.exists());
 }
@@ -436,13 +424,7 @@ fn check_accepts_a_passphrase_key() {
     let pass = kit.path("pass.txt");
     std::fs::write(&pass, "check me before launch").unwrap();
     let key = kit.path("locked.key");
-    let o = run(&[
-        "keygen",
-        "-o",
-        key.to_str().unwrap(),
-        "--passphrase-file",
-        pass.to_str().unwrap(),
-    ]);
+    let o = keygen_locked(&key, &pass);
     ok(&o);
     let recipients = kit.path("recipients.txt");
     std::fs::write(&recipients, stdout(&o)).unwrap();
