@@ -26,9 +26,16 @@ pub fn new_token() -> (Zeroizing<String>, String) {
     (token, hash)
 }
 
+/// The SHA-256 the server keeps for `token` (surrounding whitespace, such as
+/// a token file's newline, is not part of it). The server checks requests
+/// with this same function.
+pub fn token_digest(token: &str) -> [u8; 32] {
+    Sha256::digest(token.trim().as_bytes()).into()
+}
+
 /// What `admin_token_sha256` must say for `token`.
 pub fn token_sha256(token: &str) -> String {
-    hex::encode(Sha256::digest(token.trim().as_bytes()))
+    hex::encode(token_digest(token))
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -11,7 +11,6 @@ use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
 use super::{App, Peer};
@@ -24,7 +23,7 @@ fn token_matches(headers: &HeaderMap, expected: &[u8; 32]) -> bool {
     else {
         return false;
     };
-    let digest: [u8; 32] = Sha256::digest(token.trim().as_bytes()).into();
+    let digest = crate::remote::token_digest(token);
     // Constant time: every byte is compared whatever the first difference.
     digest
         .iter()
