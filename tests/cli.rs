@@ -164,7 +164,7 @@ fn decrypt_refuses_a_truncated_or_altered_export_and_writes_nothing() {
 
     for (file, word) in [(&truncated, "truncated"), (&altered, "altered")] {
         let out = org.path("out.csv");
-        let o = decrypt(&org.identity, &file, &out);
+        let o = decrypt(&org.identity, file, &out);
         assert!(!o.status.success());
         assert!(stderr(&o).contains(word), "{}", stderr(&o));
         assert!(!out.exists(), "no output file from a bad export");
