@@ -320,3 +320,42 @@ fn clients_that_stop_reading_cannot_hold_the_https_server() {
     };
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn silent_handshakes_neither_block_others_nor_hold_a_slot_for_long() {
+    let org = Org::new();
+    let (cert, key, der) = make_cert(org.dir.path(), "site");
+    let config = org.config(&format!(
+        "[limits]\nenabled = false\nmax_connections = 2\n\n\
+         [server.tls]\ncert = \"{}\"\nkey = \"{}\"\n",
+        cert.display(),
+        key.display()
+    ));
+    let server = Server::start_with(&org, &config, &[], &[]);
+    // A client that connects and never says hello does not hold up the next one.
+    let _silent = TcpStream::connect(&server.addr).unwrap();
+    let asked = Instant::now();
+    assert_eq!(
+        https(&server.addr, &[&der], "GET", "/healthz", b"")
+            .0
+            .status,
+        200
+    );
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        asked.elapsed()
+    );
+    // Two silent clients take both slots; the 10 s handshake limit frees them.
+    let _second = TcpStream::connect(&server.addr).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let asked = Instant::now();
+    assert_eq!(
+        https(&server.addr, &[&der], "GET", "/healthz", b"")
+            .0
+            .status,
+        200
+    );
+    let waited = asked.elapsed();
+    assert!(waited < Duration::from_secs(20), "{waited:?}");
+}
