@@ -11,13 +11,14 @@ pub mod hcaptcha;
 pub mod pow;
 pub mod rate;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::time::Duration;
 
 use axum::http::HeaderMap;
 
 use crate::config::Limits;
 use crate::record::Check;
+use crate::web::Peer;
 use pow::{Pow, Verdict};
 use rate::{AddrHasher, AddrKey, Limiters, Load};
 
@@ -106,10 +107,22 @@ impl Guard {
         self.hcaptcha.as_ref().map(|h| h.site_key())
     }
 
+    /// The hashed network of a connection's peer, before any request is read
+    /// (the listener's per-network connection cap).
+    pub fn network(&self, peer: &Peer) -> AddrKey {
+        match peer {
+            Peer::Addr(addr) => self.addrs.key(addr.ip(), unix_now() / 86_400),
+            Peer::Circuit(id) => self.addrs.circuit_key(*id, unix_now() / 86_400),
+        }
+    }
+
     /// The hashed client: the peer address, or behind a trusted proxy the
     /// address the proxy appended last to `X-Forwarded-For`.
-    pub fn client(&self, peer: SocketAddr, headers: &HeaderMap) -> AddrKey {
-        let mut ip = peer.ip();
+    pub fn client(&self, peer: &Peer, headers: &HeaderMap) -> AddrKey {
+        let Peer::Addr(addr) = peer else {
+            return self.network(peer);
+        };
+        let mut ip = addr.ip();
         if self.limits.trust_forwarded_for {
             let forwarded = headers
                 .get_all("x-forwarded-for")

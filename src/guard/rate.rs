@@ -53,6 +53,17 @@ impl AddrHasher {
                 None => v6.octets()[..8].to_vec(),
             },
         };
+        self.hash(&network, day)
+    }
+
+    /// The key for one onion-service circuit: never equal to an address's key.
+    pub fn circuit_key(&self, circuit: u32, day: u64) -> AddrKey {
+        let mut tagged = b"circuit:".to_vec();
+        tagged.extend_from_slice(&circuit.to_be_bytes());
+        self.hash(&tagged, day)
+    }
+
+    fn hash(&self, network: &[u8], day: u64) -> AddrKey {
         let key = {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             if state.1 != day {
@@ -61,7 +72,7 @@ impl AddrHasher {
             state.0
         };
         let mut m = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
-        m.update(&network);
+        m.update(network);
         let mut out = [0u8; 16];
         out.copy_from_slice(&m.finalize().into_bytes()[..16]);
         AddrKey(out)

@@ -67,7 +67,7 @@ pub async fn export(
     let Some(expected) = app.admin_token_sha256 else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let who = app.guard.client(peer.0, &headers);
+    let who = app.guard.client(&peer, &headers);
     if app.guard.admit_code_attempt(who).is_err() {
         return StatusCode::TOO_MANY_REQUESTS.into_response();
     }

@@ -118,13 +118,19 @@ impl Listener for Guarded {
 trait Stream: AsyncRead + AsyncWrite + Send + Unpin {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> Stream for T {}
 
-/// The client's address, for the guard's hashed limits only. Never logged.
-#[derive(Clone, Copy, Debug)]
-pub struct Peer(pub SocketAddr);
+/// Who is on the other end, for the guard's hashed limits only. Never logged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Peer {
+    /// A TCP peer's address.
+    Addr(SocketAddr),
+    /// One onion-service circuit, numbered by the local Tor daemon (PROXY
+    /// protocol): every onion visitor arrives from the daemon's one address.
+    Circuit(u32),
+}
 
 impl Connected<IncomingStream<'_, Guarded>> for Peer {
     fn connect_info(stream: IncomingStream<'_, Guarded>) -> Self {
-        Peer(*stream.remote_addr())
+        Peer::Addr(*stream.remote_addr())
     }
 }
 

@@ -232,7 +232,7 @@ async fn petition_page(
 ) -> Response {
     let petition = app.petition();
     let lang = choose_lang(&petition, q.lang.as_deref(), &headers);
-    let who = app.guard.client(peer.0, &headers);
+    let who = app.guard.client(&peer, &headers);
     pages::render(
         StatusCode::OK,
         &app.form_page(&petition, lang, who, None, &[]),

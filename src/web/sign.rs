@@ -162,7 +162,7 @@ async fn sign_inner(
         }
     };
 
-    let who = app.guard.client(peer.0, headers);
+    let who = app.guard.client(&peer, headers);
     if let Err(Refusal::TooManyFromHere { retry_after }) = app.guard.admit(who) {
         METRICS.rejected(Rejection::TooManyFromAddress);
         return too_many(

@@ -133,7 +133,7 @@ async fn handle(
     let l = CATALOG.loader(lang);
     let mut p = page(&kind, lang, app.demo);
 
-    let who = app.guard.client(peer.0, headers);
+    let who = app.guard.client(&peer, headers);
     if app.guard.admit_code_attempt(who).is_err() {
         p.error = Some(fl!(l, "code-too-many"));
         return show(StatusCode::TOO_MANY_REQUESTS, &p);
