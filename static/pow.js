@@ -55,11 +55,31 @@
   // page (back-forward cache), or ten seconds without an answer, frees it.
   var status = form.querySelector(".pow-status");
   var sentAt = 0;
-  function send() { waiting = null; sentAt = Date.now(); form.submit(); }
+  function send() { waiting = null; sentAt = Date.now(); pad(); form.submit(); }
+
+  // Over TLS the length of a request still shows. Every body this script
+  // sends has the same length, whatever the names and their script: a
+  // hidden "pad" field takes up the rest (the server ignores it). The
+  // largest form the fields' limits allow, in three-byte characters
+  // (9 bytes once %-encoded), stays below PADDED_BODY.
+  var PADDED_BODY = 8192;
+  function pad() {
+    var filler = form.querySelector("input[name=pad]");
+    if (!filler) {
+      filler = document.createElement("input");
+      filler.type = "hidden";
+      filler.name = "pad";
+      form.appendChild(filler);
+    }
+    filler.value = "";
+    // The same encoding the browser uses to send the form.
+    var length = new URLSearchParams(new FormData(form)).toString().length;
+    if (length < PADDED_BODY) filler.value = new Array(PADDED_BODY - length + 1).join("x");
+  }
 
   form.addEventListener("submit", function (event) {
     if (waiting || Date.now() - sentAt < 10000) { event.preventDefault(); return; }
-    if (done) { sentAt = Date.now(); return; }
+    if (done) { sentAt = Date.now(); pad(); return; }
     event.preventDefault();
     if (status) status.hidden = false;
     waiting = send;

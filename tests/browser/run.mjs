@@ -393,6 +393,13 @@ async function main() {
       js: { first: "Jun", last: "Script", org: "Browser Test", email: "js-on@example.org" },
       nojs: { first: "Noa", last: "Plain", org: "", email: "js-off@example.org" },
       early: { first: "Dee", last: "Early", org: "", email: "early@example.org" },
+      short: { first: "Al", last: "Li", org: "", email: "a@b.io" },
+      long: {
+        first: "陈".repeat(100),
+        last: "😀".repeat(50),
+        org: "組織".repeat(100),
+        email: `${"x".repeat(60)}@${"example".repeat(20)}.org`,
+      },
     };
     await check("a signer with JavaScript on signs and gets a receipt (proof-of-work)", async () => {
       const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
@@ -410,6 +417,23 @@ async function main() {
       assert(code.length >= 26, `receipt code looks wrong: ${code}`);
       assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
       await context.close();
+    });
+    await check("JavaScript signers with short and long names (Latin, CJK, emoji) send bodies of one length", async () => {
+      const lengths = [];
+      for (const who of [signers.short, signers.long]) {
+        const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+        const p = await context.newPage();
+        p.on("request", (r) => {
+          if (r.method() === "POST" && r.url().endsWith("/sign")) lengths.push(r.postDataBuffer().length);
+        });
+        await p.goto(`${open.url}/?lang=en`);
+        await fillSigner(p, who);
+        await p.waitForFunction(() => document.querySelector("input[name=pow]").value !== "", null, { timeout: 10_000 });
+        const status = await submit(p, () => p.click("form[action='/sign'] button[type=submit]"));
+        assert(status === 200, `status ${status}`);
+        await context.close();
+      }
+      assert(lengths.length === 2 && lengths[0] === lengths[1], `body lengths differ: ${lengths.join(" vs ")}`);
     });
     await check("Sign pressed before the proof-of-work is solved: a status shows, a second press sends nothing more", async () => {
       const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
