@@ -151,6 +151,28 @@ pub struct Petition {
     pub retention: RetentionAction,
     /// Title, summary and body (Markdown rendered to safe HTML) per language.
     pub texts: BTreeMap<String, PetitionText>,
+    /// Who runs the petition and how to reach them: shown on every page, so a
+    /// signer knows who they are trusting before they sign.
+    pub organizers: Organizers,
+}
+
+/// `[petition.organizers]`: required for every petition.
+#[derive(Debug, Clone)]
+pub struct Organizers {
+    pub name: String,
+    /// An email address or a web address.
+    pub contact: String,
+}
+
+impl Organizers {
+    /// The contact as a link target: `mailto:` for an email address.
+    pub fn contact_href(&self) -> String {
+        if self.contact.starts_with("https://") || self.contact.starts_with("http://") {
+            self.contact.clone()
+        } else {
+            format!("mailto:{}", self.contact)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -166,6 +188,10 @@ pub struct PetitionText {
     pub title: String,
     pub summary: String,
     pub body_html: String,
+    /// In plain words: who sees a signer's name, and whether it is handed on.
+    pub names: String,
+    /// In plain words: who gets a signer's email, and what it is used for.
+    pub emails: String,
 }
 
 /// A configuration problem: where it is and what is wrong.
@@ -233,7 +259,15 @@ struct RawPetition {
     retention_days: Option<Spanned<i64>>,
     #[serde(default)]
     retention: RetentionAction,
+    organizers: Option<Spanned<RawOrganizers>>,
     text: Spanned<BTreeMap<Spanned<String>, RawText>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOrganizers {
+    name: Spanned<String>,
+    contact: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -243,11 +277,15 @@ struct RawText {
     #[serde(default)]
     summary: String,
     body: String,
+    what_happens_to_names: Option<String>,
+    what_happens_to_emails: Option<String>,
 }
 
 #[derive(Deserialize, Clone, Copy)]
 #[serde(rename_all = "snake_case")]
 enum RequiredField {
+    /// A name in either box: for people with one name.
+    Name,
     FirstName,
     LastName,
     Affiliation,
@@ -299,12 +337,15 @@ impl Config {
             if t.title.get_ref().trim().is_empty() {
                 return Err(at(Some(t.title.span()), "title must not be empty".into()));
             }
+            let plain = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_string();
             texts.insert(
                 lang.get_ref().clone(),
                 PetitionText {
                     title: t.title.get_ref().trim().to_string(),
                     summary: t.summary.trim().to_string(),
                     body_html: markdown_to_safe_html(&t.body),
+                    names: plain(&t.what_happens_to_names),
+                    emails: plain(&t.what_happens_to_emails),
                 },
             );
         }
@@ -321,6 +362,57 @@ impl Config {
                 "default_lang must have a [petition.text.<lang>] section".into(),
             ));
         }
+
+        // A signer must be able to answer, before signing: who will see my
+        // name, who gets my email and what for, and who runs this.
+        let default_text = &texts[&default_lang];
+        for (missing, key) in [
+            (default_text.names.is_empty(), "what_happens_to_names"),
+            (default_text.emails.is_empty(), "what_happens_to_emails"),
+        ] {
+            if missing {
+                return Err(at(
+                    Some(p.default_lang.span()),
+                    format!(
+                        "[petition.text.{default_lang}] needs {key}: signers must read, before \
+                         signing, {}",
+                        if key.ends_with("names") {
+                            "who will see their name and whether it is handed on"
+                        } else {
+                            "who gets their email and what it is used for"
+                        }
+                    ),
+                ));
+            }
+        }
+        let Some(raw_organizers) = p.organizers else {
+            return Err(at(
+                Some(p.slug.span()),
+                "add [petition.organizers] with name and contact: signers must know who runs \
+                 the petition and how to reach them"
+                    .into(),
+            ));
+        };
+        let organizers = {
+            let o = raw_organizers.get_ref();
+            let name = o.name.get_ref().trim().to_string();
+            let contact = o.contact.get_ref().trim().to_string();
+            if name.is_empty() || name.chars().any(char::is_control) {
+                return Err(at(
+                    Some(o.name.span()),
+                    "organizers.name must be the organizers' name, on one line".into(),
+                ));
+            }
+            if !valid_contact(&contact) {
+                return Err(at(
+                    Some(o.contact.span()),
+                    "organizers.contact must be an email address (name@example.org) or a web \
+                     address (https://…)"
+                        .into(),
+                ));
+            }
+            Organizers { name, contact }
+        };
 
         let goal = match p.goal {
             Some(g) if *g.get_ref() <= 0 => {
@@ -357,11 +449,13 @@ impl Config {
                 let mut r = Required {
                     first_name: false,
                     last_name: false,
+                    name: false,
                     affiliation: false,
                     email: false,
                 };
                 for f in list {
                     match f {
+                        RequiredField::Name => r.name = true,
                         RequiredField::FirstName => r.first_name = true,
                         RequiredField::LastName => r.last_name = true,
                         RequiredField::Affiliation => r.affiliation = true,
@@ -489,6 +583,7 @@ impl Config {
                 retention_days,
                 retention: p.retention,
                 texts,
+                organizers,
             },
             limits,
             hcaptcha,
@@ -517,6 +612,20 @@ impl Petition {
             .get(lang)
             .unwrap_or_else(|| &self.texts[&self.default_lang])
     }
+}
+
+/// An email address or an http(s) address, without spaces or control characters.
+fn valid_contact(contact: &str) -> bool {
+    let clean = !contact.is_empty()
+        && contact.len() <= 320
+        && !contact
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
+    let web = contact.starts_with("https://") || contact.starts_with("http://");
+    let mail = contact
+        .split_once('@')
+        .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
+    clean && (web || mail)
 }
 
 /// A petition's short name: also checked when an export is read, since it is
@@ -674,10 +783,16 @@ required = ["first_name", "email"]
 [petition.text.en]
 title = "Title"
 body = "Hello *world* <script>alert(1)</script>"
+what_happens_to_names = "Only the organizers see names."
+what_happens_to_emails = "Only the organizers see emails."
 
 [petition.text.fr]
 title = "Titre"
 body = "Bonjour"
+
+[petition.organizers]
+name = "The Organizers"
+contact = "hello@example.org"
 "#;
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
@@ -812,6 +927,29 @@ body = "Bonjour"
         assert!(
             err.contains("unknown field"),
             "the secret may not sit in the config: {err}"
+        );
+    }
+
+    #[test]
+    fn signers_learn_who_runs_it_and_what_happens_to_names_and_emails() {
+        let c = parse(GOOD).unwrap();
+        assert_eq!(c.petition.organizers.name, "The Organizers");
+        assert_eq!(
+            c.petition.organizers.contact_href(),
+            "mailto:hello@example.org"
+        );
+        let err = error_of(&GOOD.replace("what_happens_to_names = \"Only the organizers see names.\"\n", ""));
+        assert!(err.contains("what_happens_to_names"), "{err}");
+        let err = error_of(&GOOD.replace("what_happens_to_emails = \"Only the organizers see emails.\"\n", ""));
+        assert!(err.contains("what_happens_to_emails"), "{err}");
+        let without = &GOOD[..GOOD.find("[petition.organizers]").unwrap()];
+        assert!(error_of(without).contains("[petition.organizers]"));
+        let err = error_of(&GOOD.replace("hello@example.org", "call us"));
+        assert!(err.contains("organizers.contact"), "{err}");
+        let web = parse(&GOOD.replace("hello@example.org", "https://example.org/contact")).unwrap();
+        assert_eq!(
+            web.petition.organizers.contact_href(),
+            "https://example.org/contact"
         );
     }
 

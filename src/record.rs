@@ -67,6 +67,8 @@ pub enum Problem {
     ControlCharacter,
     NotAnEmail,
     NoConsent,
+    /// Neither name box holds anything, and the petition needs a name.
+    NoName,
 }
 
 /// Which anti-abuse check a submission passed.
@@ -83,6 +85,8 @@ pub enum Check {
 pub struct Required {
     pub first_name: bool,
     pub last_name: bool,
+    /// A name in at least one of the two boxes: people with one name can sign.
+    pub name: bool,
     pub affiliation: bool,
     pub email: bool,
 }
@@ -92,6 +96,7 @@ impl Default for Required {
         Required {
             first_name: true,
             last_name: true,
+            name: false,
             affiliation: false,
             email: true,
         }
@@ -216,6 +221,14 @@ impl Signature {
         let last_name = take(Field::LastName);
         let affiliation = take(Field::Affiliation);
         let email = take(Field::Email);
+        let name_missing = first_name.is_empty()
+            && last_name.is_empty()
+            && !problems
+                .iter()
+                .any(|(f, _)| matches!(f, Field::FirstName | Field::LastName));
+        if required.name && name_missing {
+            problems.push((Field::FirstName, Problem::NoName));
+        }
         if !email.is_empty() && !looks_like_email(&email) {
             problems.push((Field::Email, Problem::NotAnEmail));
         }

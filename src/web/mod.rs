@@ -248,11 +248,7 @@ async fn about(
     let lang = choose_lang(&petition, q.lang.as_deref(), &headers);
     pages::render(
         StatusCode::OK,
-        &pages::AboutPage {
-            t: crate::i18n::CATALOG.tr(lang),
-            lang,
-            demo: app.demo,
-        },
+        &pages::AboutPage::new(&petition, lang, app.demo),
     )
 }
 
@@ -264,9 +260,8 @@ async fn accessibility(
     let petition = app.petition();
     let lang = choose_lang(&petition, q.lang.as_deref(), &headers);
     let page = pages::AccessibilityPage {
-        t: crate::i18n::CATALOG.tr(lang),
-        lang,
-        demo: app.demo,
+        frame: pages::Frame::new(&petition, lang, app.demo, "/accessibility"),
+        hcaptcha: app.guard.hcaptcha_site_key().is_some(),
     };
     pages::render(StatusCode::OK, &page)
 }
@@ -329,9 +324,7 @@ async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap) -> Response 
     let lang = choose_lang(&petition, None, &headers);
     let t = crate::i18n::CATALOG.tr(lang);
     let page = pages::MessagePage {
-        t,
-        lang,
-        demo: app.demo,
+        frame: pages::Frame::new(&petition, lang, app.demo, "/"),
         heading: t.get("not-found-heading"),
         message: t.get("not-found"),
     };

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::config::{Petition, PetitionText};
+use crate::config::{Organizers, Petition, PetitionText};
 use crate::i18n::{CATALOG, Tr};
 use crate::record::{Field, Problem, SignForm};
 
@@ -41,6 +41,51 @@ pub fn languages(petition: &Petition, current: &str) -> Vec<LangLink> {
         .collect()
 }
 
+/// What every page shares: its language and direction, the language
+/// switcher, the demo banner, and the organizers' contact in the footer.
+/// Each page dereferences to it, so templates reach these by name.
+pub struct Frame {
+    pub t: Tr<'static>,
+    pub lang: String,
+    pub demo: bool,
+    /// The language switcher; empty on pages that must not be left by a
+    /// click (the receipt page shows a code only once).
+    pub langs: Vec<LangLink>,
+    /// This page's path, for the switcher's links.
+    pub here: &'static str,
+    pub organizers: Organizers,
+}
+
+impl Frame {
+    pub fn new(petition: &Petition, lang: &str, demo: bool, here: &'static str) -> Frame {
+        Frame {
+            t: CATALOG.tr(lang),
+            lang: lang.to_string(),
+            demo,
+            langs: languages(petition, lang),
+            here,
+            organizers: petition.organizers.clone(),
+        }
+    }
+
+    /// The same frame without the language switcher.
+    pub fn without_switcher(mut self) -> Frame {
+        self.langs.clear();
+        self
+    }
+}
+
+macro_rules! framed {
+    ($($page:ty),*) => {$(
+        impl std::ops::Deref for $page {
+            type Target = Frame;
+            fn deref(&self) -> &Frame {
+                &self.frame
+            }
+        }
+    )*};
+}
+
 pub struct FieldView<'a> {
     pub name: &'static str,
     pub label: String,
@@ -51,6 +96,20 @@ pub struct FieldView<'a> {
     /// What the signer typed, shown back only when the form has errors.
     pub value: &'a str,
     pub error: Option<String>,
+    /// Ids of the hint and error texts that describe this field.
+    pub hints: Vec<&'static str>,
+}
+
+impl FieldView<'_> {
+    /// The `aria-describedby` value: the field's error first, then its hints.
+    pub fn described_by(&self) -> Option<String> {
+        let mut ids: Vec<String> = Vec::new();
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.name));
+        }
+        ids.extend(self.hints.iter().map(|h| h.to_string()));
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
 }
 
 pub struct ErrorLink {
@@ -81,20 +140,33 @@ pub fn problem_text(t: &Tr<'_>, field: Field, problem: Problem) -> String {
         ),
         Problem::ControlCharacter => t.text("problem-control", "field", &label),
         Problem::NotAnEmail => t.text("problem-not-email", "field", &label),
+        Problem::NoName => t.get("problem-name-missing"),
     }
+}
+
+/// Languages whose speakers write the family name first: the form asks for
+/// it first there, so nobody has to turn their name around.
+pub fn family_name_first(lang: &str) -> bool {
+    matches!(
+        lang.split('-').next().unwrap_or(lang),
+        "zh" | "ja" | "ko" | "vi" | "hu" | "mn"
+    )
 }
 
 #[derive(Template)]
 #[template(path = "petition.html")]
 pub struct PetitionPage<'a> {
-    pub t: Tr<'a>,
-    pub lang: &'a str,
-    pub demo: bool,
-    pub langs: Vec<LangLink>,
+    pub frame: Frame,
     pub text: &'a PetitionText,
     /// The petition text is in another language than the page.
     pub fallback: bool,
     pub text_lang: &'a str,
+    /// What happens to names and emails, in the page's language when the
+    /// organizers wrote it, otherwise in the default language.
+    pub names_text: &'a str,
+    pub emails_text: &'a str,
+    pub consent_fallback: bool,
+    pub consent_lang: &'a str,
     pub count: u64,
     pub paused: bool,
     pub count_for_bar: u64,
@@ -102,6 +174,8 @@ pub struct PetitionPage<'a> {
     pub percent: u64,
     pub closed: bool,
     pub fields: Vec<FieldView<'a>>,
+    /// A name is required, in either box (for people with one name).
+    pub name_hint: bool,
     pub consent: bool,
     pub consent_error: Option<String>,
     pub public: bool,
@@ -109,8 +183,10 @@ pub struct PetitionPage<'a> {
     /// The proof-of-work challenge, which also dates the form (fill time).
     pub challenge: String,
     pub hcaptcha_site_key: Option<&'a str>,
-    /// A problem with the submission as a whole, shown above the form.
+    /// Why the submission as a whole was not kept, shown above the form…
     pub notice: Option<String>,
+    /// …and what to do now.
+    pub notice_action: Option<String>,
     /// The petition's onion address, stated so Tor users can check they are on the real one.
     pub onion: Option<&'a str>,
 }
@@ -135,6 +211,7 @@ impl<'a> PetitionPage<'a> {
         };
         let value = |f: Field| form.map_or("", |form| form.text(f));
         let r = &petition.required;
+        let name_hint = r.name;
         let field = |f: Field, kind, autocomplete, required| FieldView {
             name: f.name(),
             label: t.get(label_id(f)),
@@ -144,13 +221,26 @@ impl<'a> PetitionPage<'a> {
             required,
             value: value(f),
             error: problem(f),
+            hints: if name_hint && matches!(f, Field::FirstName | Field::LastName) {
+                vec!["name-hint"]
+            } else {
+                Vec::new()
+            },
         };
-        let fields = vec![
-            field(Field::FirstName, "text", "given-name", r.first_name),
-            field(Field::LastName, "text", "family-name", r.last_name),
-            field(Field::Affiliation, "text", "organization", r.affiliation),
-            field(Field::Email, "email", "email", r.email),
-        ];
+        let given = field(Field::FirstName, "text", "given-name", r.first_name);
+        let family = field(Field::LastName, "text", "family-name", r.last_name);
+        let mut fields = if family_name_first(lang) {
+            vec![family, given]
+        } else {
+            vec![given, family]
+        };
+        fields.push(field(
+            Field::Affiliation,
+            "text",
+            "organization",
+            r.affiliation,
+        ));
+        fields.push(field(Field::Email, "email", "email", r.email));
         let errors = problems
             .iter()
             .map(|(f, p)| ErrorLink {
@@ -160,18 +250,23 @@ impl<'a> PetitionPage<'a> {
             .collect();
         let goal = petition.goal;
         let fallback = !petition.texts.contains_key(lang);
+        let text = petition.text(lang);
+        let default = petition.text(&petition.default_lang);
+        let consent_fallback = fallback || text.names.is_empty() || text.emails.is_empty();
+        let consent_text = if consent_fallback { default } else { text };
         PetitionPage {
-            t,
-            lang,
-            demo,
-            langs: languages(petition, lang),
-            text: petition.text(lang),
+            frame: Frame::new(petition, lang, demo, "/"),
+            text,
             fallback,
             text_lang: if fallback {
                 &petition.default_lang
             } else {
                 lang
             },
+            names_text: &consent_text.names,
+            emails_text: &consent_text.emails,
+            consent_fallback,
+            consent_lang: &petition.default_lang,
             count,
             paused: petition.paused,
             count_for_bar: goal.map_or(count, |g| count.min(g)),
@@ -179,6 +274,7 @@ impl<'a> PetitionPage<'a> {
             percent: goal.map_or(0, |g| (count.saturating_mul(100) / g).min(100)),
             closed,
             fields,
+            name_hint,
             consent: form.is_some_and(|f| f.consent),
             consent_error: problem(Field::Consent),
             public: form.is_some_and(|f| f.public),
@@ -186,6 +282,7 @@ impl<'a> PetitionPage<'a> {
             challenge: String::new(),
             hcaptcha_site_key: None,
             notice: None,
+            notice_action: None,
             onion: None,
         }
     }
@@ -194,18 +291,34 @@ impl<'a> PetitionPage<'a> {
 #[derive(Template)]
 #[template(path = "receipt.html")]
 pub struct ReceiptPage<'a> {
-    pub t: Tr<'a>,
-    pub lang: &'a str,
-    pub demo: bool,
+    pub frame: Frame,
+    /// The code in groups, for the eye.
     pub code: &'a str,
+    /// The same code one character at a time, groups apart, for screen readers.
+    pub spoken: String,
+}
+
+impl<'a> ReceiptPage<'a> {
+    pub fn new(frame: Frame, code: &'a str) -> Self {
+        // "ABCD-EFGH" is read "A B C D, E F G H": letter by letter, a pause per group.
+        let spoken = code
+            .split('-')
+            .map(|group| group.chars().map(String::from).collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+            .join(", ");
+        ReceiptPage {
+            // No language switcher: a click away would lose the code.
+            frame: frame.without_switcher(),
+            code,
+            spoken,
+        }
+    }
 }
 
 #[derive(Template)]
 #[template(path = "code_form.html")]
 pub struct CodeFormPage<'a> {
-    pub t: Tr<'a>,
-    pub lang: &'a str,
-    pub demo: bool,
+    pub frame: Frame,
     pub heading: String,
     pub intro: String,
     pub action: &'a str,
@@ -218,28 +331,57 @@ pub struct CodeFormPage<'a> {
 #[derive(Template)]
 #[template(path = "about.html")]
 pub struct AboutPage<'a> {
-    pub t: Tr<'a>,
-    pub lang: &'a str,
-    pub demo: bool,
+    pub frame: Frame,
+    pub names_text: &'a str,
+    pub emails_text: &'a str,
+    pub consent_fallback: bool,
+    pub consent_lang: &'a str,
+}
+
+impl<'a> AboutPage<'a> {
+    pub fn new(petition: &'a Petition, lang: &str, demo: bool) -> Self {
+        let text = petition.text(lang);
+        let consent_fallback =
+            !petition.texts.contains_key(lang) || text.names.is_empty() || text.emails.is_empty();
+        let consent_text = if consent_fallback {
+            petition.text(&petition.default_lang)
+        } else {
+            text
+        };
+        AboutPage {
+            frame: Frame::new(petition, lang, demo, "/about"),
+            names_text: &consent_text.names,
+            emails_text: &consent_text.emails,
+            consent_fallback,
+            consent_lang: &petition.default_lang,
+        }
+    }
 }
 
 #[derive(Template)]
 #[template(path = "accessibility.html")]
-pub struct AccessibilityPage<'a> {
-    pub t: Tr<'a>,
-    pub lang: &'a str,
-    pub demo: bool,
+pub struct AccessibilityPage {
+    pub frame: Frame,
+    /// hCaptcha is on: the page says there is a puzzle, and what happens without it.
+    pub hcaptcha: bool,
 }
 
 #[derive(Template)]
 #[template(path = "message.html")]
-pub struct MessagePage<'a> {
-    pub t: Tr<'a>,
-    pub lang: &'a str,
-    pub demo: bool,
+pub struct MessagePage {
+    pub frame: Frame,
     pub heading: String,
     pub message: String,
 }
+
+framed!(
+    PetitionPage<'_>,
+    ReceiptPage<'_>,
+    CodeFormPage<'_>,
+    AboutPage<'_>,
+    AccessibilityPage,
+    MessagePage
+);
 
 /// Renders a template; a rendering failure becomes a plain 500 with no details.
 pub fn render(status: StatusCode, page: &impl Template) -> Response {

@@ -59,9 +59,7 @@ pub(super) fn refuse(
             .into_response();
     }
     let page = pages::MessagePage {
-        t: CATALOG.tr(lang),
-        lang,
-        demo: app.demo,
+        frame: pages::Frame::new(&app.petition(), lang, app.demo, "/"),
         heading,
         message,
     };
@@ -283,11 +281,6 @@ async fn sign_inner(
     }
     pages::render(
         StatusCode::OK,
-        &pages::ReceiptPage {
-            t,
-            lang,
-            demo: app.demo,
-            code: &shown,
-        },
+        &pages::ReceiptPage::new(pages::Frame::new(&petition, lang, app.demo, "/"), &shown),
     )
 }

@@ -19,7 +19,8 @@ use i18n_embed_fl::fl;
 
 use super::{App, LangQuery, Peer, choose_lang, decode_pairs, pages};
 use crate::i18n::CATALOG;
-use crate::receipt::ReceiptCode;
+use crate::config::Petition;
+use crate::receipt::{BadCode, ReceiptCode};
 
 /// Every withdrawal answer waits until this long after the request arrived,
 /// so a deletion and a miss look the same from outside.
@@ -30,7 +31,7 @@ enum Kind {
     Check,
 }
 
-fn page<'a>(kind: &Kind, lang: &'a str, demo: bool) -> pages::CodeFormPage<'a> {
+fn page(kind: &Kind, petition: &Petition, lang: &str, demo: bool) -> pages::CodeFormPage<'static> {
     let t = CATALOG.tr(lang);
     let (heading, intro, action, button) = match kind {
         Kind::Withdraw => (
@@ -41,10 +42,12 @@ fn page<'a>(kind: &Kind, lang: &'a str, demo: bool) -> pages::CodeFormPage<'a> {
         ),
         Kind::Check => ("check-heading", "check-intro", "/receipt", "check-button"),
     };
+    let here = match kind {
+        Kind::Withdraw => "/withdraw",
+        Kind::Check => "/receipt",
+    };
     pages::CodeFormPage {
-        t,
-        lang,
-        demo,
+        frame: pages::Frame::new(petition, lang, demo, here),
         heading: t.get(heading),
         intro: t.get(intro),
         action,
@@ -65,7 +68,7 @@ fn show(status: StatusCode, p: &pages::CodeFormPage<'_>) -> Response {
 fn empty_form(app: &App, q: &LangQuery, headers: &HeaderMap, kind: Kind) -> Response {
     let petition = app.petition();
     let lang = choose_lang(&petition, q.lang.as_deref(), headers);
-    pages::render(StatusCode::OK, &page(&kind, lang, app.demo))
+    pages::render(StatusCode::OK, &page(&kind, &petition, lang, app.demo))
 }
 
 pub async fn withdraw_form(
@@ -131,7 +134,7 @@ async fn handle(
     });
     let lang = choose_lang(&petition, Some(&lang_field), headers);
     let l = CATALOG.loader(lang);
-    let mut p = page(&kind, lang, app.demo);
+    let mut p = page(&kind, &petition, lang, app.demo);
 
     let who = app.guard.client(&peer, headers);
     if app.guard.admit_code_attempt(who).is_err() {
@@ -139,19 +142,28 @@ async fn handle(
         return show(StatusCode::TOO_MANY_REQUESTS, &p);
     }
     let code = match decoded {
-        Some(Ok(())) => ReceiptCode::parse(&code_field).ok(),
-        _ => None,
+        Some(Ok(())) => ReceiptCode::parse(&code_field),
+        _ => Err(BadCode::Shape),
     };
     drop(code_field);
-    let Some(code) = code else {
-        if json {
-            return json_answer(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                serde_json::json!({ "error": fl!(l, "code-bad") }),
-            );
+    let code = match code {
+        Ok(code) => code,
+        Err(bad) => {
+            // A typo is told apart from text that is no code at all: the
+            // check character says so without knowing any signature.
+            let message = match bad {
+                BadCode::Typo => fl!(l, "code-typo"),
+                BadCode::Shape => fl!(l, "code-bad"),
+            };
+            if json {
+                return json_answer(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    serde_json::json!({ "error": message }),
+                );
+            }
+            p.error = Some(message);
+            return show(StatusCode::UNPROCESSABLE_ENTITY, &p);
         }
-        p.error = Some(fl!(l, "code-bad"));
-        return show(StatusCode::UNPROCESSABLE_ENTITY, &p);
     };
 
     let outcome = match kind {
