@@ -56,7 +56,7 @@ fn a_browser_signer_passes_proof_of_work_and_is_recorded_as_pow() {
     let org = Org::new();
     let mut server = guarded(&org, "pow_bits = 10\nmin_fill_seconds = 0");
     let page = server.get("/").text();
-    assert!(page.contains("<script src=\"/static/pow.js\""));
+    assert!(page.contains("<script src=\"/static/sign.js\""));
     let token = challenge_of(&page);
     assert_eq!(bits_of(&token), 10);
     let answer = pow::solve(&token, 10);

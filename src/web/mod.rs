@@ -130,7 +130,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/admin/export", get(admin::export))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/static/style.css", get(stylesheet))
-        .route("/static/pow.js", get(pow_script))
+        .route("/static/sign.js", get(sign_script))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -312,10 +312,10 @@ async fn stylesheet() -> Response {
     )
 }
 
-async fn pow_script() -> Response {
+async fn sign_script() -> Response {
     asset(
         "text/javascript; charset=utf-8",
-        include_str!("../../static/pow.js"),
+        include_str!("../../static/sign.js"),
     )
 }
 

@@ -453,7 +453,9 @@ async function main() {
       const button = "form[action='/sign'] button[type=submit]";
       const status = await submit(p, async () => {
         await p.click(button);
-        assert(await p.isVisible(".pow-status"), "no status message while the answer is awaited");
+        const said = (await p.textContent("#sign-status")).trim();
+        assert(said.length > 0 && (await p.isVisible("#sign-status")), "no status message while the answer is awaited");
+        assert((await p.getAttribute(button, "aria-disabled")) === "true", "the button does not show it is busy");
         await p.click(button);
         await p.waitForTimeout(200);
         await p.evaluate(() => window.__openPowGate());
