@@ -15,6 +15,13 @@ pub struct AtomicFile {
     out: Option<BufWriter<File>>,
 }
 
+/// Where [`AtomicFile`] writes before putting the file at `target`.
+pub fn partial_path(target: &Path) -> PathBuf {
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    target.with_file_name(name)
+}
+
 impl AtomicFile {
     /// Fails at once when `target` exists and `overwrite` is off, before any work.
     pub fn create(target: &Path, overwrite: bool) -> io::Result<AtomicFile> {
@@ -27,9 +34,7 @@ impl AtomicFile {
                 ),
             ));
         }
-        let mut name = target.file_name().unwrap_or_default().to_os_string();
-        name.push(".partial");
-        let partial = target.with_file_name(name);
+        let partial = partial_path(target);
         // A .partial left by an interrupted run is ours to replace; removed
         // first and created anew, so a symlink planted there is not followed.
         match std::fs::remove_file(&partial) {
@@ -53,6 +58,19 @@ impl AtomicFile {
 
     pub fn partial_path(&self) -> &Path {
         &self.partial
+    }
+
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Flushes and syncs the data now, so that [`commit`](Self::commit) has
+    /// only to put the file in place: a run that writes several files syncs
+    /// them all (where a full disk shows) before it places any.
+    pub fn sync(&mut self) -> io::Result<()> {
+        let out = self.out.as_mut().expect("not committed");
+        out.flush()?;
+        out.get_ref().sync_all()
     }
 
     /// Syncs the data, then puts the file in place (without replacing an

@@ -330,8 +330,13 @@ pub fn run() -> Result<ExitCode> {
                     .filter(|_| !keep_suspicious && format == Format::Csv)?;
                 Some(decrypt::side_path(out, "suspicious", ext, sealed))
             });
+            // Records that break the server's rules are never kept: without a
+            // suspicious file they get their own, beside a file output.
+            let malformed = match (&suspicious, output.as_deref()) {
+                (None, Some(out)) => Some(decrypt::side_path(out, "malformed", ext, sealed)),
+                _ => None,
+            };
             let suspicious_flags = known_flags(suspicious_flags)?;
-            let ids = load_identities(&identities, passphrase_file.as_deref())?;
             let job = decrypt::Job {
                 export: export.clone(),
                 format,
@@ -339,13 +344,19 @@ pub fn run() -> Result<ExitCode> {
                 excel,
                 review,
                 suspicious,
+                malformed,
                 suspicious_flags,
                 keep_duplicates,
                 public_list,
                 report,
                 seal,
                 progress: true,
+                identities: identities.clone(),
+                passphrase_file: passphrase_file.clone(),
             };
+            // Before a passphrase is asked: an output must never replace a key.
+            job.check_outputs()?;
+            let ids = load_identities(&identities, passphrase_file.as_deref())?;
             let summary = decrypt::run(&job, &ids).map_err(|e| match e {
                 // The export's own problems say which export; the others name their file.
                 decrypt::DecryptError::Export(_) => anyhow::anyhow!("{}: {e}", export.display()),
@@ -434,6 +445,20 @@ fn print_summary(job: &decrypt::Job, s: &decrypt::Summary) {
         t.suspicious,
         t.failed
     );
+    if t.malformed > 0 {
+        // Counted apart: not one of them is a signature the server wrote.
+        let set_aside = format!(
+            "undersign: {} set aside as malformed (not as the server writes records: forged, \
+             or from a broken client)",
+            count(t.malformed, "record", "records")
+        );
+        match &s.malformed_in {
+            Some(p) => eprintln!("{set_aside}; see the reason column of {}", p.display()),
+            None => eprintln!(
+                "{set_aside}; they are not listed anywhere: with -o FILE or --suspicious FILE they are"
+            ),
+        }
+    }
     if t.flagged > 0 {
         let flags: Vec<String> = t.flags.iter().map(|(f, n)| format!("{f} {n}")).collect();
         eprintln!(
@@ -711,8 +736,7 @@ fn check(
 /// The flags the server writes; a typo in `--suspicious-flags` would
 /// otherwise let flagged records into the spreadsheet unnoticed.
 fn known_flags(flags: Vec<String>) -> Result<Vec<String>> {
-    use undersign::guard::{FLAG_HONEYPOT, FLAG_NO_TOKEN, FLAG_TOO_FAST};
-    let known = [FLAG_HONEYPOT, FLAG_TOO_FAST, FLAG_NO_TOKEN];
+    let known = undersign::record::FLAGS;
     let mut out = Vec::new();
     for flag in flags.iter().map(|f| f.trim()).filter(|f| !f.is_empty()) {
         if !known.contains(&flag) {

@@ -17,7 +17,7 @@ use toml::Spanned;
 use crate::record::Required;
 
 pub const SLUG_MAX: usize = 64;
-pub const LANG_MAX: usize = 16;
+pub use crate::record::LANG_MAX;
 
 /// The whole configuration, checked.
 #[derive(Debug, Clone)]
@@ -656,12 +656,9 @@ fn loopback_only(
     }
 }
 
+/// The same shape `decrypt` checks a record's `lang` against.
 fn valid_lang(tag: &str) -> bool {
-    !tag.is_empty()
-        && tag.len() <= LANG_MAX
-        && tag
-            .split('-')
-            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    crate::record::is_language_tag(tag)
 }
 
 /// A bare date closes at the end of that day, UTC; a full date-time closes then.

@@ -1,13 +1,18 @@
-//! Signer input turned into a record: normalization, validation and padding.
+//! Signer input turned into a record: normalization, validation and padding;
+//! and the same rules checked again on a record read back.
 //!
 //! Pure logic, no I/O. A [`Signature`] can only be built from input that passed
 //! every check, and it wipes itself when dropped. [`Signature::to_padded_json`]
 //! is the only way its values leave it, already padded, straight into `seal`.
+//!
+//! Anyone holding the public keys can seal a record, so `decrypt` trusts none:
+//! [`Record::from_untrusted`] checks an opened record against the very rules
+//! the server applies here (one definition, so the two cannot drift).
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{UnicodeNormalization, is_nfc};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 /// Every padded plaintext of every petition has exactly this length, so the
@@ -19,6 +24,16 @@ pub const PADDED_LEN: usize = 3 * 1024;
 pub const NAME_MAX: usize = 100;
 pub const AFFILIATION_MAX: usize = 200;
 pub const EMAIL_MAX: usize = 254;
+/// The longest language tag a petition may name (`config` checks its texts' tags with
+/// [`is_language_tag`]).
+pub const LANG_MAX: usize = 16;
+
+/// The flags the server writes into a record (set by `guard`; see docs/formats.md).
+pub const FLAG_HONEYPOT: &str = "honeypot";
+pub const FLAG_TOO_FAST: &str = "too_fast";
+pub const FLAG_NO_TOKEN: &str = "no_token";
+/// Every flag the server writes: a record carrying any other was not made by it.
+pub const FLAGS: [&str; 3] = [FLAG_HONEYPOT, FLAG_TOO_FAST, FLAG_NO_TOKEN];
 
 /// The signer-facing fields of the form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -168,24 +183,42 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Trims and NFC-normalizes one value, refusing control characters.
-fn normalize(raw: &str, field: Field, required: bool) -> Result<String, Problem> {
-    let trimmed = raw.trim();
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() || is_bidi_control(c))
-    {
+/// Characters no stored value may hold: control characters (C0, DEL and C1,
+/// among them ESC and BEL, which drive a terminal) and bidirectional
+/// overrides and isolates.
+pub fn is_control_or_bidi(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// The rules every stored text value obeys, whoever checks them: the server
+/// on a form (after trimming and NFC), `decrypt` on a record it opened.
+fn check_text(value: &str, field: Field) -> Result<(), Problem> {
+    if value.chars().any(is_control_or_bidi) {
         return Err(Problem::ControlCharacter);
     }
-    let value: String = trimmed.nfc().collect();
-    let chars = value.chars().count();
-    if chars == 0 && required {
+    if value.chars().count() > field.max_chars() {
+        return Err(Problem::TooLong);
+    }
+    if field == Field::Email && !value.is_empty() && !looks_like_email(value) {
+        return Err(Problem::NotAnEmail);
+    }
+    Ok(())
+}
+
+/// Trims and NFC-normalizes one value, then applies [`check_text`].
+fn normalize(raw: &str, field: Field, required: bool) -> Result<String, Problem> {
+    let trimmed = raw.trim();
+    // Refused before anything is copied: a control character is never normalized.
+    if trimmed.chars().any(is_control_or_bidi) {
+        return Err(Problem::ControlCharacter);
+    }
+    let mut value: String = trimmed.nfc().collect();
+    if value.is_empty() && required {
         return Err(Problem::Missing);
     }
-    if chars > field.max_chars() {
-        let mut value = value;
+    if let Err(p) = check_text(&value, field) {
         value.zeroize();
-        return Err(Problem::TooLong);
+        return Err(p);
     }
     Ok(value)
 }
@@ -203,6 +236,36 @@ fn looks_like_email(value: &str) -> bool {
         && !domain.ends_with('.')
         && !domain.contains("..")
         && !value.chars().any(char::is_whitespace)
+}
+
+/// A language tag as petitions name them: `en`, `fr`, `zh-Hant`; ASCII letters
+/// and digits in parts of at most 8, at most [`LANG_MAX`] in all.
+pub fn is_language_tag(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag.len() <= LANG_MAX
+        && tag
+            .split('-')
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// A real calendar date written `YYYY-MM-DD`, as the server writes `day`.
+pub fn is_day(day: &str) -> bool {
+    let b = day.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u16, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u16::from(c - b'0'))
+        })
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return false;
+    };
+    let Ok(month) = time::Month::try_from(m as u8) else {
+        return false;
+    };
+    time::Date::from_calendar_date(i32::from(y), month, d as u8).is_ok()
 }
 
 impl Signature {
@@ -229,9 +292,6 @@ impl Signature {
         if required.name && name_missing {
             problems.push((Field::FirstName, Problem::NoName));
         }
-        if !email.is_empty() && !looks_like_email(&email) {
-            problems.push((Field::Email, Problem::NotAnEmail));
-        }
         if !form.consent {
             problems.push((Field::Consent, Problem::NoConsent));
         }
@@ -248,7 +308,16 @@ impl Signature {
     }
 
     /// The record v1 plaintext, padded with spaces to exactly [`PADDED_LEN`].
-    pub fn to_padded_json(&self, envelope: &Envelope<'_>) -> Result<Zeroizing<Vec<u8>>, TooLarge> {
+    /// The envelope is held to the rules `decrypt` checks, so the server never
+    /// writes a record that `decrypt` would set aside.
+    pub fn to_padded_json(&self, envelope: &Envelope<'_>) -> Result<Zeroizing<Vec<u8>>, PadError> {
+        let flags = envelope.flags.iter().copied();
+        if let Some(m) = check_envelope(envelope.lang, envelope.day, flags)
+            .into_iter()
+            .next()
+        {
+            return Err(PadError::Envelope(m));
+        }
         let record = RecordOut {
             v: 1,
             petition: envelope.petition,
@@ -265,9 +334,9 @@ impl Signature {
         };
         // Allocated once at full size: no reallocation leaves a partial copy behind.
         let mut out = Zeroizing::new(Vec::with_capacity(PADDED_LEN));
-        serde_json::to_writer(&mut *out, &record).map_err(|_| TooLarge)?;
+        serde_json::to_writer(&mut *out, &record).map_err(|_| PadError::TooLarge)?;
         if out.len() > PADDED_LEN || !out.ends_with(b"\"\"}") {
-            return Err(TooLarge);
+            return Err(PadError::TooLarge);
         }
         // Grow the empty "pad" string in place: `""}` becomes `"<spaces>"}`.
         let unpadded = out.len() - 2;
@@ -288,10 +357,101 @@ pub struct Envelope<'a> {
     pub flags: &'a [&'a str],
 }
 
-/// A record would not fit the fixed padded size (cannot happen within limits).
+/// Why a signature cannot become a record (neither can happen with the
+/// server's own envelope and the field limits).
 #[derive(Debug, thiserror::Error)]
-#[error("the record does not fit the fixed padded size")]
-pub struct TooLarge;
+pub enum PadError {
+    #[error("the record does not fit the fixed padded size")]
+    TooLarge,
+    #[error("the record's {0}")]
+    Envelope(Malformed),
+}
+
+/// Which rule a record read back breaks. The texts go into the `reason`
+/// column of `decrypt`'s suspicious file: they name a rule, never a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    ControlCharacter,
+    TooLong,
+    NotAnEmail,
+    /// Not equal to its own trimmed NFC form, as the server stores values.
+    NotNormalized,
+    NotALanguageTag,
+    NotADay,
+    UnknownFlag,
+    OtherPetition,
+    /// The plaintext is not padded to [`PADDED_LEN`] with spaces.
+    NotPadded,
+}
+
+impl Rule {
+    fn of(problem: Problem) -> Rule {
+        match problem {
+            Problem::ControlCharacter => Rule::ControlCharacter,
+            Problem::TooLong => Rule::TooLong,
+            Problem::NotAnEmail => Rule::NotAnEmail,
+            // `check_text` never reports these: they need the form.
+            Problem::Missing | Problem::NoConsent | Problem::NoName => Rule::NotNormalized,
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Rule::ControlCharacter => "holds a control or bidirectional-override character",
+            Rule::TooLong => "is longer than the server allows",
+            Rule::NotAnEmail => "is not an email address",
+            Rule::NotNormalized => "is not trimmed and NFC-normalized as the server stores it",
+            Rule::NotALanguageTag => "is not a language tag",
+            Rule::NotADay => "is not a date written YYYY-MM-DD",
+            Rule::UnknownFlag => "holds a flag the server never writes",
+            Rule::OtherPetition => "names another petition than the export",
+            Rule::NotPadded => "is not padded as the server pads every record",
+        })
+    }
+}
+
+/// One broken rule of a record read back: which key, which rule. Never the value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Malformed {
+    pub key: &'static str,
+    pub rule: Rule,
+}
+
+impl fmt::Display for Malformed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.key, self.rule)
+    }
+}
+
+/// The rules for the parts of a record the server writes itself.
+fn check_envelope<'a>(
+    lang: &str,
+    day: &str,
+    mut flags: impl Iterator<Item = &'a str>,
+) -> Vec<Malformed> {
+    let mut broken = Vec::new();
+    if !is_language_tag(lang) {
+        broken.push(Malformed {
+            key: "lang",
+            rule: Rule::NotALanguageTag,
+        });
+    }
+    if !is_day(day) {
+        broken.push(Malformed {
+            key: "day",
+            rule: Rule::NotADay,
+        });
+    }
+    if flags.any(|f| !FLAGS.contains(&f)) {
+        broken.push(Malformed {
+            key: "flags",
+            rule: Rule::UnknownFlag,
+        });
+    }
+    broken
+}
 
 #[derive(Serialize)]
 struct RecordOut<'a> {
@@ -344,6 +504,63 @@ impl fmt::Debug for Record {
 pub struct NotARecord;
 
 impl Record {
+    /// Reads an opened plaintext that anyone holding the public keys could have
+    /// sealed: the record, and every rule of the server's it breaks (none for a
+    /// record the server wrote). `petition` is the export's.
+    pub fn from_untrusted(
+        plain: &[u8],
+        petition: &str,
+    ) -> Result<(Record, Vec<Malformed>), NotARecord> {
+        let record = Record::from_json(plain)?;
+        let mut broken = record.check(petition);
+        if plain.len() != PADDED_LEN || record.pad.bytes().any(|b| b != b' ') {
+            broken.push(Malformed {
+                key: "pad",
+                rule: Rule::NotPadded,
+            });
+        }
+        Ok((record, broken))
+    }
+
+    /// Every rule of the server's this record breaks, one per key: each text
+    /// field must be what [`Signature::parse`] would have stored (trimmed, NFC,
+    /// no control or bidi character, within its length, an email's shape),
+    /// the envelope what the server writes, and the petition the export's.
+    /// Which fields the petition requires is not known offline, so an empty
+    /// field passes.
+    pub fn check(&self, petition: &str) -> Vec<Malformed> {
+        let mut broken = Vec::new();
+        if self.petition != petition {
+            broken.push(Malformed {
+                key: "petition",
+                rule: Rule::OtherPetition,
+            });
+        }
+        for field in Field::TEXT {
+            let value = match field {
+                Field::FirstName => &self.first_name,
+                Field::LastName => &self.last_name,
+                Field::Affiliation => &self.affiliation,
+                Field::Email => &self.email,
+                Field::Consent => continue,
+            };
+            let rule = match check_text(value, field) {
+                Err(p) => Some(Rule::of(p)),
+                Ok(()) if value.trim() != value || !is_nfc(value) => Some(Rule::NotNormalized),
+                Ok(()) => None,
+            };
+            if let Some(rule) = rule {
+                broken.push(Malformed {
+                    key: field.name(),
+                    rule,
+                });
+            }
+        }
+        let flags = self.flags.iter().map(String::as_str);
+        broken.extend(check_envelope(&self.lang, &self.day, flags));
+        broken
+    }
+
     pub fn from_json(bytes: &[u8]) -> Result<Record, NotARecord> {
         let record: Record = serde_json::from_slice(bytes).map_err(|_| NotARecord)?;
         if record.v != 1 {
@@ -494,18 +711,129 @@ mod tests {
         );
         let sig = Signature::parse(&f, &Required::default()).unwrap();
         let slug = "a".repeat(crate::config::SLUG_MAX);
-        let lang = "x".repeat(crate::config::LANG_MAX);
+        // The longest tag: parts of at most 8.
+        let lang = format!("{}-{}", "x".repeat(8), "x".repeat(LANG_MAX - 9));
         let env = Envelope {
             petition: &slug,
             lang: &lang,
             day: "2026-11-28",
             check: Check::Hcaptcha,
-            flags: &["honeypot", "too_fast", "spent_token"],
+            flags: &FLAGS,
         };
         let json = sig.to_padded_json(&env).unwrap();
         assert_eq!(json.len(), PADDED_LEN);
         let r = Record::from_json(&json).unwrap();
         assert_eq!(r.last_name, "\"".repeat(NAME_MAX));
+    }
+
+    #[test]
+    fn a_record_the_server_writes_breaks_no_rule() {
+        let f = form("  Rene\u{301} ", "陈", "Shelter", "r@example.org");
+        let json = padded(&f);
+        let (r, broken) = Record::from_untrusted(&json, "demo").unwrap();
+        assert_eq!(broken, []);
+        assert_eq!(r.check("demo"), []);
+        assert_eq!(
+            r.check("other"),
+            [Malformed {
+                key: "petition",
+                rule: Rule::OtherPetition
+            }]
+        );
+    }
+
+    /// A record sealed by someone else than the server: every rule it breaks is
+    /// named by key and rule, and no reason repeats a value.
+    #[test]
+    fn a_forged_record_breaks_the_server_rules_named_without_values() {
+        let esc = "\u{1b}]0;X\u{7}";
+        let json = serde_json::json!({
+            "v": 1, "petition": "demo",
+            "first_name": esc, "last_name": " Padded", "affiliation": "Rene\u{301}",
+            "email": "x\u{9b}@example.org", "lang": "en\u{1b}", "day": "2026-02-30",
+            "check": "pow", "flags": ["honeypot", esc], "pad": "\u{1b}",
+        });
+        let bytes = serde_json::to_vec(&json).unwrap();
+        let (_, broken) = Record::from_untrusted(&bytes, "demo").unwrap();
+        let keys: Vec<(&str, Rule)> = broken.iter().map(|m| (m.key, m.rule)).collect();
+        assert_eq!(
+            keys,
+            [
+                ("first_name", Rule::ControlCharacter),
+                ("last_name", Rule::NotNormalized),
+                ("affiliation", Rule::NotNormalized),
+                ("email", Rule::ControlCharacter),
+                ("lang", Rule::NotALanguageTag),
+                ("day", Rule::NotADay),
+                ("flags", Rule::UnknownFlag),
+                ("pad", Rule::NotPadded),
+            ]
+        );
+        for m in &broken {
+            let text = m.to_string();
+            assert!(text.is_ascii() && !text.contains("0;X"), "{text}");
+        }
+        let long = "a".repeat(EMAIL_MAX) + "@b.c";
+        let bad_email = serde_json::json!({
+            "v": 1, "petition": "demo", "first_name": "A", "last_name": "B",
+            "email": long, "lang": "zh-Hant", "day": "2024-02-29", "check": "none",
+        });
+        let r = Record::from_json(&serde_json::to_vec(&bad_email).unwrap()).unwrap();
+        assert_eq!(
+            r.check("demo"),
+            [Malformed {
+                key: "email",
+                rule: Rule::TooLong
+            }]
+        );
+    }
+
+    #[test]
+    fn days_are_real_dates_and_languages_are_tags() {
+        for good in ["2026-11-28", "2024-02-29", "2000-01-01"] {
+            assert!(is_day(good), "{good}");
+        }
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-1-28",
+            "２026-11-28",
+            "",
+        ] {
+            assert!(!is_day(bad), "{bad}");
+        }
+        for good in ["en", "zh-Hant", "pt-BR", "x-abcdefgh"] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in [
+            "",
+            "en-",
+            "e n",
+            "en\u{1b}",
+            "abcdefghi",
+            "a-b-c-d-e-f-g-h-i",
+        ] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_server_refuses_an_envelope_decrypt_would_set_aside() {
+        let sig = Signature::parse(&form("A", "B", "", "a@b.c"), &Required::default()).unwrap();
+        let env = Envelope {
+            flags: &["spent_token"],
+            ..envelope()
+        };
+        assert!(matches!(
+            sig.to_padded_json(&env),
+            Err(PadError::Envelope(Malformed { key: "flags", .. }))
+        ));
+        let env = Envelope {
+            day: "2026-11-28T10:00",
+            ..envelope()
+        };
+        assert!(sig.to_padded_json(&env).is_err());
     }
 
     #[test]

@@ -134,6 +134,25 @@ impl Kit {
         self.export_to(&self.recipient, signers)
     }
 
+    /// An export of `signers`, then `forged` records: JSON written here and
+    /// sealed to the organizer's public key, as anyone who has it could.
+    fn export_with_forged(&self, signers: &[Signer], forged: &[serde_json::Value]) -> PathBuf {
+        let recipients = Recipients::parse(&self.recipient).unwrap();
+        let mut sealed: Vec<Vec<u8>> = signers.iter().map(|s| s.seal(&recipients)).collect();
+        for record in forged {
+            let json = serde_json::to_vec(record).unwrap();
+            sealed.push(recipients.seal(&json).unwrap().0);
+        }
+        let path = self.path(&format!("export-{}.jsonl", rand_suffix()));
+        write_export(
+            &path,
+            recipients.fingerprint(),
+            sealed.len() as u64,
+            sealed.into_iter(),
+        );
+        path
+    }
+
     fn decrypt(&self, export: &Path, extra: &[&str]) -> Output {
         let mut args = vec![
             "decrypt",
@@ -822,6 +841,337 @@ fn decrypt_refuses_to_overwrite_its_own_export() {
     let o = kit.decrypt(&export, &["-o", export.to_str().unwrap()]);
     assert!(one_error_line(&o).contains("is the export itself"));
     assert_eq!(std::fs::read(&export).unwrap(), before);
+}
+
+// ---------------------------------------------------------------- untrusted records
+
+/// The terminal title sequence: ESC ] 0 ; X BEL.
+const ESCAPE: &str = "\u{1b}]0;X\u{7}";
+
+/// A record nobody's server wrote: a terminal escape in every text field and
+/// in `flags`, otherwise as the server writes them.
+fn forged(email: &str, day: &str) -> serde_json::Value {
+    serde_json::json!({
+        "v": 1, "petition": "open-letter",
+        "first_name": format!("Forged{ESCAPE}"), "last_name": ESCAPE,
+        "affiliation": format!("Org{ESCAPE}"), "email": format!("{ESCAPE}{email}"),
+        "public": true, "lang": "en", "day": day, "check": "pow",
+        "flags": ["no_token", ESCAPE], "pad": "",
+    })
+}
+
+fn holds_no_escape(what: &str, bytes: &[u8]) {
+    assert!(
+        !bytes.contains(&0x1b) && !bytes.contains(&0x07),
+        "{what} carries ESC or BEL"
+    );
+}
+
+/// Every file in the kit's folder but the key and the exports.
+fn outputs(kit: &Kit) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(kit.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            !name.starts_with("export-") && name != "organizer.key"
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_forged_record_is_set_aside_with_why_and_nothing_written_carries_an_escape() {
+    let kit = Kit::new();
+    let export = kit.export_with_forged(
+        &[
+            signer("Real", "Person", "Shelter", "real@example.org").public(),
+            signer("Ana", "Ruiz", "", "ana@example.org").on("2026-11-30"),
+        ],
+        // The second uses a real signer's email on an earlier day: it must not
+        // push the real signature out as a duplicate.
+        &[
+            forged("x@example.org", "2026-11-28"),
+            forged("real@example.org", "2026-11-01"),
+        ],
+    );
+    let out = kit.path("s.csv");
+    let o = kit.decrypt(
+        &export,
+        &[
+            "-o",
+            out.to_str().unwrap(),
+            "--report",
+            kit.path("r.html").to_str().unwrap(),
+            "--public-list",
+            kit.path("pub").to_str().unwrap(),
+        ],
+    );
+    ok(&o);
+    holds_no_escape("stdout", &o.stdout);
+    holds_no_escape("stderr", &o.stderr);
+    let err = stderr(&o);
+    assert!(err.contains("4 records: 2 written, 0 duplicates"), "{err}");
+    assert!(err.contains("2 records set aside as malformed"), "{err}");
+    assert!(err.contains("reason column of"), "{err}");
+    assert!(!err.contains("Forged") && !err.contains("0;X"), "{err}");
+    let files = outputs(&kit);
+    assert_eq!(files.len(), 6, "{files:?}");
+    for f in &files {
+        holds_no_escape(&f.display().to_string(), &std::fs::read(f).unwrap());
+    }
+    let kept: Vec<String> = csv_rows(&out).into_iter().map(|r| r[0].clone()).collect();
+    assert_eq!(kept, ["Real", "Ana"]);
+    let aside = csv_rows(&kit.path("s.suspicious.csv"));
+    assert_eq!(aside.len(), 2);
+    assert_eq!(
+        aside[0][0], "Forged\\u{1b}]0;X\\u{7}",
+        "made visible, not lost"
+    );
+    assert_eq!(aside[0][8], "no_token \\u{1b}]0;X\\u{7}");
+    let reason = &aside[0][9];
+    for key in ["first_name", "last_name", "affiliation", "email", "flags"] {
+        assert!(reason.contains(key), "{reason}");
+    }
+    assert!(
+        !reason.contains("0;X"),
+        "a reason never repeats a value: {reason}"
+    );
+    for public in ["pub.md", "pub.html", "r.html"] {
+        let text = std::fs::read_to_string(kit.path(public)).unwrap();
+        assert!(
+            !text.contains("Forged") && !text.contains("Org"),
+            "{public}"
+        );
+    }
+
+    // JSON Lines keeps suspicious records: the malformed ones get their own file.
+    let json = kit.path("s.jsonl");
+    let o = kit.decrypt(&export, &["--format", "json", "-o", json.to_str().unwrap()]);
+    ok(&o);
+    holds_no_escape("stderr", &o.stderr);
+    let text = std::fs::read_to_string(kit.path("s.malformed.jsonl")).unwrap();
+    let rows: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["last_name"], "\\u{1b}]0;X\\u{7}");
+    assert!(rows[0]["reason"].as_str().unwrap().contains("email"));
+    assert!(
+        !text.contains("\\u001b") && !text.contains("\\u0007"),
+        "{text}"
+    );
+    assert_eq!(std::fs::read_to_string(&json).unwrap().lines().count(), 2);
+
+    // Standard output: the good records only; the others counted, and said so.
+    let o = kit.decrypt(&export, &["-o", "-"]);
+    ok(&o);
+    holds_no_escape("stdout", &o.stdout);
+    holds_no_escape("stderr", &o.stderr);
+    assert_eq!(stdout(&o).lines().count(), 3, "header and two signatures");
+    assert!(stderr(&o).contains("not listed anywhere"), "{}", stderr(&o));
+
+    // --keep-suspicious never keeps a malformed record.
+    let all = kit.path("all.csv");
+    ok(&kit.decrypt(&export, &["-o", all.to_str().unwrap(), "--keep-suspicious"]));
+    assert_eq!(csv_rows(&all).len(), 2);
+    assert_eq!(csv_rows(&kit.path("all.malformed.csv")).len(), 2);
+}
+
+/// Writes `text` at each path with mode 0644, as an older run or another tool might have.
+fn older_files(paths: &[PathBuf]) {
+    for p in paths {
+        std::fs::write(p, "older\n").unwrap();
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+}
+
+#[test]
+fn every_output_is_a_new_0600_file_even_over_an_older_0644_one() {
+    let kit = Kit::new();
+    let vault = age::x25519::Identity::generate();
+    let export = kit.export(&[
+        signer("A", "A", "", "a@example.org").public(),
+        signer("A", "B", "", "a@example.org").on("2026-12-01"),
+        signer("H", "Pot", "", "h@example.org").flagged(&["honeypot"]),
+    ]);
+    for sealed in [false, true] {
+        let age = if sealed { ".age" } else { "" };
+        let name = |n: &str| kit.path(&format!("{n}{age}"));
+        let files = [
+            name("s.csv"),
+            name("s.review.csv"),
+            name("s.suspicious.csv"),
+            name("r.html"),
+            name("pub.md"),
+            name("pub.html"),
+        ];
+        older_files(&files);
+        let mut args = vec![
+            "-o".to_string(),
+            files[0].display().to_string(),
+            "--report".into(),
+            files[3].display().to_string(),
+            "--public-list".into(),
+            kit.path("pub").display().to_string(),
+        ];
+        if sealed {
+            args.extend(["--encrypt-to".into(), vault.to_public().to_string()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ok(&kit.decrypt(&export, &args));
+        for f in &files {
+            assert_eq!(mode(f), 0o600, "{}", f.display());
+            assert_ne!(std::fs::read(f).unwrap(), b"older\n", "{}", f.display());
+        }
+    }
+}
+
+#[test]
+fn a_symlink_at_an_output_path_is_replaced_never_followed() {
+    let kit = Kit::new();
+    let export = kit.export(&[
+        signer("A", "A", "", "a@example.org").public(),
+        signer("A", "B", "", "a@example.org").on("2026-12-01"),
+    ]);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let names = [
+        "s.csv",
+        "s.review.csv",
+        "s.suspicious.csv",
+        "r.html",
+        "pub.md",
+    ];
+    for name in names {
+        let victim = elsewhere.path().join(name);
+        std::fs::write(&victim, "victim\n").unwrap();
+        std::os::unix::fs::symlink(&victim, kit.path(name)).unwrap();
+    }
+    ok(&kit.decrypt(
+        &export,
+        &[
+            "-o",
+            kit.path("s.csv").to_str().unwrap(),
+            "--report",
+            kit.path("r.html").to_str().unwrap(),
+            "--public-list",
+            kit.path("pub").to_str().unwrap(),
+        ],
+    ));
+    for name in names {
+        let victim = elsewhere.path().join(name);
+        assert_eq!(
+            std::fs::read(&victim).unwrap(),
+            b"victim\n",
+            "{name} followed"
+        );
+        let link = std::fs::symlink_metadata(kit.path(name)).unwrap();
+        assert!(link.is_file(), "{name} is now a file of its own");
+        assert_eq!(mode(&kit.path(name)), 0o600);
+    }
+}
+
+#[test]
+fn an_output_naming_a_key_file_is_refused_before_anything_is_read() {
+    let kit = Kit::new();
+    let export = kit.export(&[signer("A", "A", "", "a@example.org")]);
+    let key = std::fs::read(&kit.key).unwrap();
+    let linked = kit.path("link-to-key");
+    std::os::unix::fs::symlink(&kit.key, &linked).unwrap();
+    let key_path = kit.key.to_str().unwrap();
+    for args in [
+        vec!["-o", key_path],
+        vec!["-o", linked.to_str().unwrap()],
+        vec![
+            "-o",
+            kit.path("s.csv").to_str().unwrap(),
+            "--report",
+            key_path,
+        ],
+        vec![
+            "-o",
+            kit.path("s.csv").to_str().unwrap(),
+            "--review",
+            key_path,
+        ],
+    ] {
+        let o = kit.decrypt(&export, &args);
+        let line = one_error_line(&o);
+        assert!(line.contains("is an identity file given with -i"), "{line}");
+        assert_eq!(std::fs::read(&kit.key).unwrap(), key, "the key is intact");
+    }
+    // The passphrase file is read too.
+    let pass = kit.path("pass.txt");
+    std::fs::write(&pass, "not needed here\n").unwrap();
+    let o = kit.decrypt(
+        &export,
+        &[
+            "--passphrase-file",
+            pass.to_str().unwrap(),
+            "-o",
+            pass.to_str().unwrap(),
+        ],
+    );
+    assert!(one_error_line(&o).contains("is the --passphrase-file"));
+    assert_eq!(std::fs::read(&pass).unwrap(), b"not needed here\n");
+    // Nor the name an output is written under before it takes its own.
+    let partial_key = kit.path("k.partial");
+    std::fs::copy(&kit.key, &partial_key).unwrap();
+    let o = run(&[
+        "decrypt",
+        "-i",
+        partial_key.to_str().unwrap(),
+        export.to_str().unwrap(),
+        "-o",
+        kit.path("k").to_str().unwrap(),
+    ]);
+    assert!(one_error_line(&o).contains("written first as"));
+    assert_eq!(std::fs::read(&partial_key).unwrap(), key);
+}
+
+#[test]
+fn a_failed_run_leaves_older_files_as_they_were_and_no_new_file() {
+    let kit = Kit::new();
+    let export = kit.export(&[
+        signer("A", "A", "", "a@example.org").public(),
+        signer("A", "B", "", "a@example.org").on("2026-12-01"),
+        signer("H", "Pot", "", "h@example.org").flagged(&["honeypot"]),
+    ]);
+    let out = kit.path("s.csv");
+    older_files(std::slice::from_ref(&out));
+    let folder = kit.path("report-folder");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::create_dir(kit.path("r.html.partial")).unwrap();
+    let before = outputs(&kit);
+    let decrypt = |report: &Path| {
+        kit.decrypt(
+            &export,
+            &[
+                "-o",
+                out.to_str().unwrap(),
+                "--public-list",
+                kit.path("pub").to_str().unwrap(),
+                "--report",
+                report.to_str().unwrap(),
+            ],
+        )
+    };
+    let check = |o: &Output| {
+        let line = one_error_line(o);
+        assert_eq!(std::fs::read(&out).unwrap(), b"older\n", "{line}");
+        assert_eq!(mode(&out), 0o644, "untouched, mode included");
+        assert_eq!(outputs(&kit), before, "no file of this run is left: {line}");
+        line
+    };
+    // The report is written last: a folder named as the report.
+    let line = check(&decrypt(&folder));
+    assert!(line.contains("is a folder"), "{line}");
+    // Half-way: the spreadsheet, review, suspicious and public list files are
+    // written when the report's new file cannot be made.
+    let line = check(&decrypt(&kit.path("r.html")));
+    assert!(line.contains("r.html"), "{line}");
 }
 
 // ---------------------------------------------------------------- scale

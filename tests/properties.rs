@@ -1,10 +1,17 @@
 //! Property tests: no input makes the parsers panic, and what passes validation
-//! always pads to the fixed size and reads back unchanged.
+//! always pads to the fixed size, reads back unchanged, and breaks none of the
+//! rules `decrypt` checks.
 
 use proptest::prelude::*;
 
+use undersign::offline::sheet::{Format, Sheet};
 use undersign::receipt::ReceiptCode;
-use undersign::record::{Check, Envelope, PADDED_LEN, Record, Required, SignForm, Signature};
+use undersign::record::{
+    Check, Envelope, PADDED_LEN, Record, Required, SignForm, Signature, is_control_or_bidi,
+};
+
+/// Text a forger might seal: any character, control and bidi ones often.
+const FORGED: &str = "(\\PC|\\p{Cc}|[\u{202a}-\u{202e}\u{2066}-\u{2069}]|\u{1b}\\]0;X\u{7}){0,12}";
 
 fn form_of(
     first: &str,
@@ -48,7 +55,9 @@ proptest! {
             let env = Envelope { petition: "p", lang: "en", day: "2026-11-28", check: Check::Pow, flags: &[] };
             let json = sig.to_padded_json(&env).expect("within limits everything fits");
             prop_assert_eq!(json.len(), PADDED_LEN);
-            let r = Record::from_json(&json).expect("valid JSON record");
+            let (r, broken) = Record::from_untrusted(&json, "p").expect("valid JSON record");
+            // One set of rules: whatever the server writes, decrypt accepts.
+            prop_assert_eq!(broken, []);
             prop_assert_eq!(r.first_name.chars().count() <= 100, true);
             prop_assert_eq!(r.public, public);
             // Normalization is idempotent: the stored value validates to itself.
@@ -56,6 +65,36 @@ proptest! {
             let sig2 = Signature::parse(&again, &Required::default()).expect("a stored record re-validates");
             let json2 = sig2.to_padded_json(&env).unwrap();
             prop_assert_eq!(&json[..], &json2[..]);
+        }
+    }
+
+    /// A record sealed by anyone: a record that passes the checks holds no
+    /// control or bidi character, and no sheet row, whatever the record, does.
+    #[test]
+    fn forged_records_never_put_a_control_character_in_a_sheet(
+        first in FORGED, last in FORGED, aff in FORGED, email in FORGED,
+        lang in FORGED, day in FORGED, flag in FORGED,
+    ) {
+        let json = serde_json::json!({
+            "v": 1, "petition": "p", "first_name": first, "last_name": last,
+            "affiliation": aff, "email": email, "lang": lang, "day": day,
+            "check": "none", "flags": [flag],
+        });
+        let bytes = serde_json::to_vec(&json).unwrap();
+        let (r, broken) = Record::from_untrusted(&bytes, "p").unwrap();
+        let all = [&r.first_name, &r.last_name, &r.affiliation, &r.email, &r.lang, &r.day]
+            .into_iter()
+            .chain(&r.flags);
+        if broken.iter().all(|m| m.key == "pad") {
+            for value in all {
+                prop_assert!(!value.chars().any(is_control_or_bidi));
+            }
+        }
+        for format in [Format::Csv, Format::Json] {
+            let mut sheet = Sheet::with_reason(format, false, Vec::new()).unwrap();
+            sheet.row("00", &r, "first_name holds a control character").unwrap();
+            let text = String::from_utf8(sheet.finish().unwrap()).unwrap();
+            prop_assert!(!text.chars().any(|c| c != '\n' && is_control_or_bidi(c)));
         }
     }
 

@@ -55,10 +55,8 @@ pub enum Refusal {
     CaptchaFailed,
 }
 
-/// Flags a record may carry.
-pub const FLAG_HONEYPOT: &str = "honeypot";
-pub const FLAG_TOO_FAST: &str = "too_fast";
-pub const FLAG_NO_TOKEN: &str = "no_token";
+/// Flags a record may carry: defined with the record, whose readers check them.
+pub use crate::record::{FLAG_HONEYPOT, FLAG_NO_TOKEN, FLAG_TOO_FAST};
 
 /// All anti-abuse state of one server.
 pub struct Guard {

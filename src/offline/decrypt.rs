@@ -8,8 +8,16 @@
 //!    the spool is read back in export order and every record routed to the
 //!    spreadsheet or a review file ([`review`](super::review)).
 //!
-//! So a truncated or altered export produces no output at all, and a failure
-//! while writing removes every file this run created.
+//! So a truncated or altered export produces no output at all. Files are
+//! written beside their names and put in place together at the end
+//! ([`Pending`]), so a failure while writing leaves every file at an output
+//! path as it was, and an old file's mode or a planted symlink never carries
+//! over to the new one.
+//!
+//! Every record is untrusted (anyone with the public keys can seal one): one
+//! that breaks the server's rules is set aside as malformed, with why, and
+//! nothing from it reaches the spreadsheet, the public list, the report's
+//! tables or the terminal.
 
 use std::fs::File;
 use std::io::{self, BufReader};
@@ -17,14 +25,16 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::destination::{Created, Destination, SealTo};
+use super::destination::{Destination, Pending, SealTo};
 use super::publiclist::PublicList;
 use super::report::{self, Tally};
 use super::review::Route;
 use super::sheet::Sheet;
 pub use super::sheet::{CSV_COLUMNS, Format};
 use super::stream::{self, Opened, Rules};
+use crate::atomic::{AtomicFile, partial_path};
 use crate::export::{ExportError, Header};
+use crate::record::Record;
 use crate::seal::Identities;
 
 #[derive(Debug, thiserror::Error)]
@@ -37,8 +47,12 @@ pub enum DecryptError {
     Output(String, io::Error),
     #[error("cannot keep decrypted records in a temporary encrypted file in {0}: {1}")]
     Spool(String, io::Error),
-    #[error("{0} is the export itself: choose another output file")]
-    OutputIsExport(String),
+    #[error("{0} is {1}: choose another output file")]
+    OutputIsInput(String, &'static str),
+    #[error("{0} is written first as {1}, which is {2}: choose another output file")]
+    PartialIsInput(String, String, &'static str),
+    #[error("{0} is a folder: name a file")]
+    IsAFolder(String),
     #[error("{0} is named for two different outputs")]
     SameOutputTwice(String),
     #[error("{0}: the folder for this output does not exist")]
@@ -61,7 +75,11 @@ pub struct Job {
     /// Where dropped duplicates are listed (`None`: they are only counted).
     pub review: Option<PathBuf>,
     /// Where suspicious records go (`None`: they stay in the spreadsheet).
+    /// Malformed records go there too.
     pub suspicious: Option<PathBuf>,
+    /// Where malformed records go when there is no suspicious file; created
+    /// only when there is one (`None`: they are only counted).
+    pub malformed: Option<PathBuf>,
     /// Flags that make a record suspicious.
     pub suspicious_flags: Vec<String>,
     /// Keep every record, duplicates included.
@@ -73,6 +91,9 @@ pub struct Job {
     pub seal: Option<SealTo>,
     /// Show a progress bar (it hides itself when stderr is not a terminal).
     pub progress: bool,
+    /// Identity files (`-i`) and the passphrase file: read, never written.
+    pub identities: Vec<PathBuf>,
+    pub passphrase_file: Option<PathBuf>,
 }
 
 /// What a run did.
@@ -85,6 +106,8 @@ pub struct Summary {
     pub no_matching_key: u64,
     /// Files written, and what each holds.
     pub files: Vec<(PathBuf, String)>,
+    /// The file malformed records were set aside in (`None`: only counted).
+    pub malformed_in: Option<PathBuf>,
 }
 
 /// The default name of a side file next to `output`:
@@ -123,11 +146,17 @@ pub fn public_list_paths(base: &Path, sealed: bool) -> (PathBuf, PathBuf) {
 impl Job {
     /// Every file this job may write.
     fn output_paths(&self) -> Vec<PathBuf> {
-        let mut out: Vec<PathBuf> = [&self.output, &self.review, &self.suspicious, &self.report]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect();
+        let mut out: Vec<PathBuf> = [
+            &self.output,
+            &self.review,
+            &self.suspicious,
+            &self.malformed,
+            &self.report,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
         if let Some(base) = &self.public_list {
             let (md, html) = public_list_paths(base, self.seal.is_some());
             out.extend([md, html]);
@@ -135,30 +164,62 @@ impl Job {
         out
     }
 
-    /// Refuses outputs that would overwrite the export, or each other, before
-    /// anything is read.
-    fn check_outputs(&self) -> Result<(), DecryptError> {
+    /// Refuses outputs that would replace the export, a key, or each other,
+    /// before anything is read or a passphrase asked.
+    pub fn check_outputs(&self) -> Result<(), DecryptError> {
         use std::os::unix::fs::MetadataExt;
         let export = std::fs::metadata(&self.export)
             .map_err(|e| DecryptError::Input(self.export.display().to_string(), e))?;
+        // Files this run reads, by device and inode: a link or another spelling
+        // of the same file is caught too.
+        let mut inputs = vec![((export.dev(), export.ino()), "the export itself")];
+        let keys = self
+            .identities
+            .iter()
+            .map(|p| (p, "an identity file given with -i"));
+        let pass = self
+            .passphrase_file
+            .iter()
+            .map(|p| (p, "the --passphrase-file"));
+        for (p, what) in keys.chain(pass) {
+            if let Ok(m) = std::fs::metadata(p) {
+                inputs.push(((m.dev(), m.ino()), what));
+            }
+        }
+        let read_by_this_run = |p: &Path| {
+            let m = std::fs::metadata(p).ok()?;
+            inputs
+                .iter()
+                .find(|(id, _)| *id == (m.dev(), m.ino()))
+                .map(|(_, what)| *what)
+        };
         let paths = self.output_paths();
         for (i, p) in paths.iter().enumerate() {
+            let shown = p.display().to_string();
             // Decrypting a big export takes a while: a mistyped folder must fail now.
             let folder = match p.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d,
                 _ => Path::new("."),
             };
             if !folder.is_dir() {
-                return Err(DecryptError::NoFolder(p.display().to_string()));
+                return Err(DecryptError::NoFolder(shown));
             }
-            if let Ok(m) = std::fs::metadata(p)
-                && m.dev() == export.dev()
-                && m.ino() == export.ino()
-            {
-                return Err(DecryptError::OutputIsExport(p.display().to_string()));
+            if let Some(what) = read_by_this_run(p) {
+                return Err(DecryptError::OutputIsInput(shown, what));
+            }
+            let partial = partial_path(p);
+            if let Some(what) = read_by_this_run(&partial) {
+                return Err(DecryptError::PartialIsInput(
+                    shown,
+                    partial.display().to_string(),
+                    what,
+                ));
+            }
+            if p.is_dir() {
+                return Err(DecryptError::IsAFolder(shown));
             }
             if paths[..i].iter().any(|q| absolute(q) == absolute(p)) {
-                return Err(DecryptError::SameOutputTwice(p.display().to_string()));
+                return Err(DecryptError::SameOutputTwice(shown));
             }
         }
         Ok(())
@@ -214,15 +275,13 @@ pub fn run(job: &Job, identities: &Identities) -> Result<Summary, DecryptError> 
 struct Sheets {
     main: Sheet<Destination>,
     review: Option<Sheet<Destination>>,
-    suspicious: Option<Sheet<Destination>>,
+    /// Suspicious and malformed records, with a reason column, and its path.
+    aside: Option<(Sheet<Destination>, PathBuf)>,
 }
 
 impl Sheets {
-    fn open(job: &Job, created: &mut Created) -> Result<Sheets, DecryptError> {
-        let mut open = |path: Option<&Path>| {
-            if let Some(p) = path {
-                created.add(p);
-            }
+    fn open(job: &Job, aside: Option<&Path>) -> Result<Sheets, DecryptError> {
+        let open = |path: Option<&Path>| {
             Destination::open(path, job.seal.as_ref())
                 .and_then(|d| Sheet::new(job.format, job.excel, d))
                 .map_err(|e| output_error(path, e))
@@ -230,19 +289,44 @@ impl Sheets {
         Ok(Sheets {
             main: open(job.output.as_deref())?,
             review: job.review.as_deref().map(|p| open(Some(p))).transpose()?,
-            suspicious: job
-                .suspicious
-                .as_deref()
-                .map(|p| open(Some(p)))
-                .transpose()?,
+            aside: match aside {
+                Some(p) => Some((
+                    Destination::open(Some(p), job.seal.as_ref())
+                        .and_then(|d| Sheet::with_reason(job.format, job.excel, d))
+                        .map_err(|e| output_error(Some(p), e))?,
+                    p.to_path_buf(),
+                )),
+                None => None,
+            },
         })
     }
 }
 
+/// The reason column of a record set aside by its flags: the listed flags it
+/// carries (a well-formed record's flags are the server's own words).
+fn flagged(r: &Record, listed: &[String]) -> String {
+    let hits: Vec<&str> = r
+        .flags
+        .iter()
+        .filter(|f| listed.contains(f))
+        .map(String::as_str)
+        .collect();
+    format!("flagged {}", hits.join(" "))
+}
+
 /// Reads the spool back in export order and routes every record.
 fn write_outputs(job: &Job, opened: Opened, spool_dir: &Path) -> Result<Summary, DecryptError> {
-    let mut created = Created::default();
-    let mut sheets = Sheets::open(job, &mut created)?;
+    // Malformed records go to the suspicious file; without one, to their own
+    // file, made only when there is something to put in it.
+    let aside = job
+        .suspicious
+        .as_deref()
+        .or(job.malformed.as_deref().filter(|_| opened.malformed > 0));
+    let malformed_in = aside
+        .filter(|_| opened.malformed > 0)
+        .map(Path::to_path_buf);
+    let mut sheets = Sheets::open(job, aside)?;
+    let mut pending = Pending::default();
     let mut public = job.public_list.as_ref().map(|_| PublicList::default());
     let mut tally = Tally::default();
     tally.records = opened.records;
@@ -251,7 +335,9 @@ fn write_outputs(job: &Job, opened: Opened, spool_dir: &Path) -> Result<Summary,
     let spool_err = |e| DecryptError::Spool(spool_dir.display().to_string(), e);
     let mut parked = opened.spool.into_reader().map_err(spool_err)?;
     while let Some(p) = parked.next_parked().map_err(spool_err)? {
-        let route = if p.s {
+        let route = if !p.m.is_empty() {
+            Route::Malformed
+        } else if p.s {
             Route::Suspicious
         } else if !job.keep_duplicates && !opened.winners.is_winner(p.key(), p.p) {
             Route::Duplicate
@@ -259,6 +345,7 @@ fn write_outputs(job: &Job, opened: Opened, spool_dir: &Path) -> Result<Summary,
             Route::Keep
         };
         tally.count(&p.r, route);
+        let reason;
         let (sheet, path) = match route {
             Route::Keep => {
                 if p.r.public
@@ -266,23 +353,39 @@ fn write_outputs(job: &Job, opened: Opened, spool_dir: &Path) -> Result<Summary,
                 {
                     list.add(&p.r.first_name, &p.r.last_name, &p.r.affiliation);
                 }
+                reason = String::new();
                 (Some(&mut sheets.main), job.output.as_deref())
             }
             // With no review file, a duplicate is only counted.
-            Route::Duplicate => (sheets.review.as_mut(), job.review.as_deref()),
+            Route::Duplicate => {
+                reason = String::new();
+                (sheets.review.as_mut(), job.review.as_deref())
+            }
             // Always present: records are marked suspicious only when it is.
-            Route::Suspicious => (sheets.suspicious.as_mut(), job.suspicious.as_deref()),
+            Route::Suspicious => {
+                reason = flagged(&p.r, &job.suspicious_flags);
+                split(&mut sheets.aside)
+            }
+            // Present unless the output is standard output with no suspicious file.
+            Route::Malformed => {
+                reason = p.m.clone();
+                split(&mut sheets.aside)
+            }
         };
         if let Some(sheet) = sheet {
-            sheet.row(&p.id, &p.r).map_err(|e| output_error(path, e))?;
+            sheet
+                .row(&p.id, &p.r, &reason)
+                .map_err(|e| output_error(path, e))?;
         }
     }
 
-    let finish = |sheet: Sheet<Destination>, path: Option<&Path>| {
-        sheet
+    let mut finish = |sheet: Sheet<Destination>, path: Option<&Path>| {
+        let file = sheet
             .finish()
             .and_then(Destination::finish)
-            .map_err(|e| output_error(path, e))
+            .map_err(|e| output_error(path, e))?;
+        pending.extend(file);
+        Ok::<(), DecryptError>(())
     };
     let mut files = Vec::new();
     finish(sheets.main, job.output.as_deref())?;
@@ -302,13 +405,20 @@ fn write_outputs(job: &Job, opened: Opened, spool_dir: &Path) -> Result<Summary,
             ),
         ));
     }
-    if let (Some(sheet), Some(p)) = (sheets.suspicious, &job.suspicious) {
-        finish(sheet, Some(p))?;
-        let what = format!(
-            "{}, for review",
+    if let Some((sheet, p)) = sheets.aside {
+        finish(sheet, Some(&p))?;
+        let malformed = crate::count(tally.malformed, "malformed record", "malformed records");
+        let what = if job.suspicious.is_none() {
+            malformed
+        } else if tally.malformed > 0 {
+            format!(
+                "{} and {malformed}",
+                crate::count(tally.suspicious, "suspicious record", "suspicious records")
+            )
+        } else {
             crate::count(tally.suspicious, "suspicious record", "suspicious records")
-        );
-        files.push((p.clone(), what));
+        };
+        files.push((p, format!("{what}, for review")));
     }
     if let (Some(list), Some(base)) = (public, &job.public_list) {
         files.extend(write_public_list(
@@ -316,20 +426,34 @@ fn write_outputs(job: &Job, opened: Opened, spool_dir: &Path) -> Result<Summary,
             base,
             list,
             &opened.header,
-            &mut created,
+            &mut pending,
         )?);
     }
     if let Some(path) = &job.report {
-        write_report(job, path, &tally, &opened.header, &mut created)?;
+        write_report(job, path, &tally, &opened.header, &mut pending)?;
         files.push((path.clone(), "report".into()));
     }
-    created.keep();
+    // Every file is whole and synced: now they take their names.
+    pending
+        .commit()
+        .map_err(|(p, e)| output_error(Some(&p), e))?;
     Ok(Summary {
         tally,
         failures: opened.failures,
         no_matching_key: opened.no_matching_key,
         files,
+        malformed_in,
     })
+}
+
+/// The set-aside sheet and its path, as the routing match wants them.
+fn split(
+    aside: &mut Option<(Sheet<Destination>, PathBuf)>,
+) -> (Option<&mut Sheet<Destination>>, Option<&Path>) {
+    match aside {
+        Some((sheet, path)) => (Some(sheet), Some(path.as_path())),
+        None => (None, None),
+    }
 }
 
 fn write_public_list(
@@ -337,13 +461,13 @@ fn write_public_list(
     base: &Path,
     mut list: PublicList,
     header: &Header,
-    created: &mut Created,
+    pending: &mut Pending,
 ) -> Result<[(PathBuf, String); 2], DecryptError> {
     let sealed = job.seal.as_ref();
     let (md, html) = public_list_paths(base, sealed.is_some());
     let title = format!("Signatories — {}", header.petition);
-    write_whole(&md, sealed, list.markdown(&title).as_bytes(), created)?;
-    write_whole(&html, sealed, list.html(&title).as_bytes(), created)?;
+    write_whole(&md, sealed, list.markdown(&title).as_bytes(), pending)?;
+    write_whole(&html, sealed, list.html(&title).as_bytes(), pending)?;
     let n = list.len();
     Ok([
         (
@@ -368,7 +492,7 @@ fn write_report(
     path: &Path,
     tally: &Tally,
     header: &Header,
-    created: &mut Created,
+    pending: &mut Pending,
 ) -> Result<(), DecryptError> {
     let export_name = job
         .export
@@ -387,7 +511,7 @@ fn write_report(
             duplicates_listed: job.review.is_some(),
         },
     );
-    write_whole(path, job.seal.as_ref(), html.as_bytes(), created)
+    write_whole(path, job.seal.as_ref(), html.as_bytes(), pending)
 }
 
 /// A bar on standard error; indicatif draws nothing when stderr is not a terminal.
@@ -417,13 +541,14 @@ fn write_whole(
     path: &Path,
     sealed: Option<&SealTo>,
     bytes: &[u8],
-    created: &mut Created,
+    pending: &mut Pending,
 ) -> Result<(), DecryptError> {
     use std::io::Write;
-    created.add(path);
-    Destination::open(Some(path), sealed)
+    let file: Option<AtomicFile> = Destination::open(Some(path), sealed)
         .and_then(|mut d| d.write_all(bytes).and_then(|_| d.finish()))
-        .map_err(|e| output_error(Some(path), e))
+        .map_err(|e| output_error(Some(path), e))?;
+    pending.extend(file);
+    Ok(())
 }
 
 #[cfg(test)]

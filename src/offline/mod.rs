@@ -27,6 +27,9 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 /// Opens an output file readable by its owner only (plaintext may go in it).
+/// `overwrite` truncates an existing file, which keeps that file's mode and
+/// follows a symlink: files that replace others go through
+/// [`AtomicFile`](crate::atomic::AtomicFile) instead (as `decrypt`'s do).
 pub fn private_file(path: &Path, overwrite: bool) -> io::Result<File> {
     let mut o = OpenOptions::new();
     o.write(true).mode(0o600);

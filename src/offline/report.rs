@@ -19,7 +19,9 @@ pub struct Tally {
     pub kept: u64,
     pub duplicates: u64,
     pub suspicious: u64,
-    /// Decrypted records carrying at least one flag.
+    /// Set aside because they break the server's rules.
+    pub malformed: u64,
+    /// Decrypted records carrying at least one flag (malformed ones not counted).
     pub flagged: u64,
     /// Records carrying each flag (a record may carry several).
     pub flags: BTreeMap<String, u64>,
@@ -35,6 +37,11 @@ pub struct Tally {
 impl Tally {
     pub fn count(&mut self, r: &Record, route: Route) {
         self.decrypted += 1;
+        if route == Route::Malformed {
+            // None of its values is to be trusted, not even its flags: counted only.
+            self.malformed += 1;
+            return;
+        }
         if !r.flags.is_empty() {
             self.flagged += 1;
         }
@@ -44,6 +51,7 @@ impl Tally {
         match route {
             Route::Duplicate => self.duplicates += 1,
             Route::Suspicious => self.suspicious += 1,
+            Route::Malformed => {}
             Route::Keep => {
                 self.kept += 1;
                 *self.per_day.entry(r.day.clone()).or_default() += 1;
@@ -167,7 +175,7 @@ pub fn render(t: &Tally, cx: &Context<'_>) -> String {
             escape(label)
         )
     };
-    let cards = [
+    let mut cards = vec![
         card(t.kept, "signatures kept", "main"),
         card(t.duplicates, "duplicates dropped (same email)", ""),
         card(t.suspicious, "set aside as suspicious", ""),
@@ -178,8 +186,19 @@ pub fn render(t: &Tally, cx: &Context<'_>) -> String {
         ),
         card(t.public, "asked to be listed publicly", ""),
         card(t.records, "records in the export", ""),
-    ]
-    .join("\n");
+    ];
+    if t.malformed > 0 {
+        // Rare, and a sign of forgery or a broken client: shown only when it happened.
+        cards.insert(
+            3,
+            card(
+                t.malformed,
+                "set aside as malformed (not as the server writes records)",
+                "warn",
+            ),
+        );
+    }
+    let cards = cards.join("\n");
 
     let (bars, unit) = chart::bars_per_period(&t.per_day);
     let chart_svg = chart::svg(&bars, unit);
@@ -374,5 +393,31 @@ mod tests {
         assert_eq!(t.top_affiliations(5), vec![("Union <b>", 2)]);
         assert_eq!(t.flags["honeypot"], 1);
         assert_eq!((t.kept, t.duplicates, t.suspicious), (2, 1, 1));
+    }
+
+    #[test]
+    fn a_malformed_record_is_counted_and_none_of_its_values_reach_the_page() {
+        let mut t = Tally::default();
+        let forged = rec("2026-11-30", "xx", true, "Forged", &["\\u001b]0;X\\u0007"]);
+        assert!(forged.flags[0].contains('\u{1b}'));
+        t.count(&forged, Route::Malformed);
+        assert_eq!(
+            (t.decrypted, t.malformed, t.flagged, t.public),
+            (1, 1, 0, 0)
+        );
+        assert!(t.flags.is_empty() && t.languages.is_empty() && t.per_day.is_empty());
+        let html = render(
+            &t,
+            &Context {
+                petition: "p",
+                export_name: "e.jsonl",
+                generated: "2026-12-01",
+                suspicious_flags: &[],
+                split_suspicious: true,
+                duplicates_listed: true,
+            },
+        );
+        assert!(html.contains("set aside as malformed"));
+        assert!(!html.contains('\u{1b}') && !html.contains("Forged") && !html.contains("xx"));
     }
 }

@@ -1,6 +1,7 @@
 //! Which records go in the spreadsheet and which are set aside for a person
-//! to look at: duplicates (same normalized email) and suspicious ones (flags
-//! the anti-abuse checks wrote into the record).
+//! to look at: duplicates (same normalized email), suspicious ones (flags
+//! the anti-abuse checks wrote into the record) and malformed ones (records
+//! the server could not have written: see `record::Record::from_untrusted`).
 //!
 //! Nothing is ever silently lost: a record that is set aside goes to a review
 //! file when there is one, and is always counted.
@@ -25,6 +26,9 @@ pub enum Route {
     Duplicate,
     /// Its flags say a person should look at it first.
     Suspicious,
+    /// It breaks the server's rules: forged, or sealed by a broken client.
+    /// Always set aside with why, never kept, never in the public list.
+    Malformed,
 }
 
 /// True when a record carries one of `suspicious_flags`.

@@ -29,6 +29,10 @@ pub struct Parked {
     pub id: String,
     /// Set aside as suspicious (decided while decrypting; see `review`).
     pub s: bool,
+    /// Why the record is malformed (the rules it breaks, no value); empty when
+    /// it is as the server writes records.
+    #[serde(default)]
+    pub m: String,
     /// The email's comparison key (`review::Winners::key`), in hex; empty for none.
     pub k: String,
     pub r: Record,
@@ -46,6 +50,7 @@ struct ParkedOut<'a> {
     p: u64,
     id: &'a str,
     s: bool,
+    m: &'a str,
     k: String,
     r: &'a Record,
 }
@@ -86,6 +91,7 @@ impl Spool {
         position: u64,
         id: &str,
         suspicious: bool,
+        malformed: &str,
         key: Option<[u8; 16]>,
         r: &Record,
     ) -> io::Result<()> {
@@ -96,6 +102,7 @@ impl Spool {
                 p: position,
                 id,
                 s: suspicious,
+                m: malformed,
                 k: key.map(hex::encode).unwrap_or_default(),
                 r,
             },
@@ -163,7 +170,7 @@ mod tests {
             .unwrap();
             let key = (i == 2).then_some([7; 16]);
             spool
-                .park(i * 2, &format!("id{i}"), i == 1, key, &r)
+                .park(i * 2, &format!("id{i}"), i == 1, "", key, &r)
                 .unwrap();
         }
         let mut reader = spool.into_reader().unwrap();

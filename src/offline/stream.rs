@@ -5,6 +5,9 @@
 //! in parallel and serialize them; this thread keeps the order, decides the
 //! duplicates and parks every record in the encrypted spool. Memory holds a few
 //! chunks at a time, whatever the size of the export.
+//!
+//! Every opened record is checked against the server's rules
+//! ([`Record::from_untrusted`]): anyone holding the public keys can seal one.
 
 use std::io::BufRead;
 use std::path::Path;
@@ -41,6 +44,8 @@ pub struct Opened {
     pub failed: u64,
     /// Failures because no identity matched (a wrong key, rather than damage).
     pub no_matching_key: u64,
+    /// Opened records that break the server's rules (parked with why).
+    pub malformed: u64,
 }
 
 /// How the decryption pass sorts records.
@@ -49,10 +54,18 @@ pub struct Rules<'a> {
     pub suspicious_flags: &'a [String],
 }
 
+/// The reason column of a malformed record: every rule it breaks, no value.
+fn reason(broken: &[crate::record::Malformed]) -> String {
+    let reasons: Vec<String> = broken.iter().map(ToString::to_string).collect();
+    reasons.join("; ")
+}
+
 enum Outcome {
     Opened {
         record: Box<Record>,
         suspicious: bool,
+        /// Why it is malformed; empty when it is not.
+        malformed: String,
         key: Option<[u8; 16]>,
     },
     Failed {
@@ -70,6 +83,7 @@ pub fn open_all<R: BufRead + Send>(
 ) -> Result<Opened, DecryptError> {
     let mut reader = export::Reader::new(input)?;
     let header = reader.header().clone();
+    let petition = header.petition.as_str();
     progress.set_length(header.count);
     let mut spool = Spool::create(spool_dir)
         .map_err(|e| DecryptError::Spool(spool_dir.display().to_string(), e))?;
@@ -112,7 +126,7 @@ pub fn open_all<R: BufRead + Send>(
             let chunk = chunk?;
             let outcomes: Vec<Outcome> = chunk
                 .par_iter()
-                .map(|entry| open_one(identities, entry, rules, &winners))
+                .map(|entry| open_one(identities, entry, rules, petition, &winners))
                 .collect();
             for (entry, outcome) in chunk.iter().zip(outcomes) {
                 let position = counts.records;
@@ -121,16 +135,19 @@ pub fn open_all<R: BufRead + Send>(
                     Outcome::Opened {
                         record,
                         suspicious,
+                        malformed,
                         key,
                     } => {
                         counts.decrypted += 1;
-                        // Suspicious records do not compete for their email: a bot
-                        // using a real signer's address must not push them out.
-                        if !suspicious {
+                        counts.malformed += u64::from(!malformed.is_empty());
+                        // Suspicious and malformed records do not compete for their
+                        // email: a bot or a forger using a real signer's address
+                        // must not push them out.
+                        if !suspicious && malformed.is_empty() {
                             winners.offer(key, &record.day, position);
                         }
                         spool
-                            .park(position, &entry.id, suspicious, key, &record)
+                            .park(position, &entry.id, suspicious, &malformed, key, &record)
                             .map_err(|e| DecryptError::Spool(spool_dir.display().to_string(), e))?;
                     }
                     Outcome::Failed { why, no_key } => {
@@ -155,6 +172,7 @@ pub fn open_all<R: BufRead + Send>(
         failures: counts.failures,
         failed: counts.failed,
         no_matching_key: counts.no_matching_key,
+        malformed: counts.malformed,
     })
 }
 
@@ -165,12 +183,14 @@ struct Counts {
     failures: Vec<(String, String)>,
     failed: u64,
     no_matching_key: u64,
+    malformed: u64,
 }
 
 fn open_one(
     identities: &Identities,
     entry: &Entry,
     rules: &Rules<'_>,
+    petition: &str,
     winners: &Winners,
 ) -> Outcome {
     let plain: Zeroizing<Vec<u8>> = match identities.open(entry.ciphertext.as_bytes()) {
@@ -182,9 +202,10 @@ fn open_one(
             };
         }
     };
-    match Record::from_json(&plain) {
-        Ok(r) => Outcome::Opened {
+    match Record::from_untrusted(&plain, petition) {
+        Ok((r, broken)) => Outcome::Opened {
             suspicious: is_suspicious(&r, rules.suspicious_flags),
+            malformed: reason(&broken),
             key: winners.key(&r),
             record: Box::new(r),
         },
