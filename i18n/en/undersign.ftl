@@ -56,6 +56,7 @@ honeypot-label = Leave this field empty
 sign-button = Sign the petition
 sign-sending = Sending…
 pow-status = Checking that you are not a robot… Your signature is sent in a moment.
+seal-status = Locking your details in your browser…
 
 ## Problems with one field
 problem-missing = { $field }: please fill this in.
@@ -69,6 +70,8 @@ problem-no-consent = Please tick the box to confirm that you want to sign.
 receipt-title = Thank you for signing
 receipt-heading = Thank you: your signature is saved
 receipt-locked = It was locked before it was stored. Only the organizers can unlock it.
+receipt-sealed-browser = Your browser locked your details before sending them, so this server never saw them.
+receipt-sealed-server = This server locked your details as soon as they arrived, before storing them.
 receipt-code-heading = Your receipt code
 receipt-code-spoken = Your receipt code, letter by letter:
 receipt-paper = Write this code on paper now. It is shown only this once, and it is not stored anywhere, so nobody can give it to you again.
