@@ -69,6 +69,8 @@ paused-refused = The organizers have paused signing for now. Nothing you sent wa
 try-later-heading = Please try again a little later
 too-many-from-network = Too many signatures were sent from your network in a short time. If many people share your connection (a shelter, a campus, Tor), this is not about you.
 no-js-budget = Many people are signing without JavaScript right now, and the server accepts only a limited number of those at a time to keep out automated spam. Signing from a browser with JavaScript on also works.
+unknown-network-heading = This request could not be accepted
+unknown-network = The server could not tell which network this request came from, so it did not accept it. Nothing you sent was kept. This is a problem in the server's setup, not on your side: please tell the petition's organizers.
 try-again-in = Nothing you sent was kept. { $minutes ->
     [one] Please try again in about one minute.
    *[other] Please try again in about { $minutes } minutes.
