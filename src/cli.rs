@@ -538,6 +538,12 @@ fn check_retention(p: &undersign::config::Petition, store: &Store) -> Result<()>
 }
 
 fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<ExitCode> {
+    // Not dumpable: no process of the same user (nor a core-dump helper) may
+    // read this one's memory, which holds requests in flight and the keys of
+    // the day; only root with CAP_SYS_PTRACE still can.
+    #[cfg(target_os = "linux")]
+    rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable)
+        .context("making the server's memory unreadable to other processes")?;
     // A core dump of the server would hold whatever signer data is in flight.
     rlimit::setrlimit(rlimit::Resource::CORE, 0, 0).context("disabling core dumps")?;
     open_files_for(&config);
@@ -575,11 +581,13 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
     if l.enabled {
         println!(
             "undersign: anti-abuse on: proof-of-work {}-{} bits; {} attempts per address per hour (burst {}); \
-             {} no-JavaScript signatures per hour (burst {}); hCaptcha {}",
+             {} no-JavaScript signatures per hour per network (burst {}), {} in all (burst {}); hCaptcha {}",
             l.pow_bits,
             l.pow_max_bits,
             l.per_address_per_hour,
             l.per_address_burst,
+            l.no_js_per_network_per_hour,
+            l.no_js_per_network_burst,
             l.no_js_per_hour,
             l.no_js_burst,
             if hcaptcha.is_some() { "on" } else { "off" }

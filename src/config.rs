@@ -68,14 +68,20 @@ pub struct Limits {
     pub per_address_burst: u32,
     /// …and per hour, sustained. Generous: Tor exits and shelters share addresses.
     pub per_address_per_hour: u32,
-    /// Signatures without proof-of-work or captcha, all addresses together: burst…
+    /// Signatures without proof-of-work or captcha from one network: burst…
+    pub no_js_per_network_burst: u32,
+    /// …and per hour, sustained. Checked first, so one network takes only its share.
+    pub no_js_per_network_per_hour: u32,
+    /// The same, all networks together: the last resort against many networks at
+    /// once, its burst several networks' worth so one alone cannot spend it.
     pub no_js_burst: u32,
     /// …and per hour, sustained.
     pub no_js_per_hour: u32,
     /// Withdrawal and receipt-check attempts per address: burst, and per hour.
     pub code_attempts_burst: u32,
     pub code_attempts_per_hour: u32,
-    /// Proof-of-work difficulty in leading zero bits at rest, and its ceiling under load.
+    /// Proof-of-work difficulty in leading zero bits at rest, and its ceiling under
+    /// load (at most [`POW_CEILING_BITS`], so a slow phone still finishes in time).
     pub pow_bits: u8,
     pub pow_max_bits: u8,
     /// A form sent back faster than this is flagged `too_fast` (never refused).
@@ -94,12 +100,14 @@ impl Default for Limits {
             enabled: true,
             per_address_burst: 20,
             per_address_per_hour: 120,
-            no_js_burst: 20,
-            no_js_per_hour: 300,
+            no_js_per_network_burst: 5,
+            no_js_per_network_per_hour: 30,
+            no_js_burst: 60,
+            no_js_per_hour: 600,
             code_attempts_burst: 10,
             code_attempts_per_hour: 30,
             pow_bits: 16,
-            pow_max_bits: 24,
+            pow_max_bits: 18,
             min_fill_seconds: 5,
             trust_forwarded_for: false,
             max_connections: 1024,
@@ -107,6 +115,24 @@ impl Default for Limits {
         }
     }
 }
+
+/// SHA-256 hashes per second assumed for a low-end phone in WebCrypto
+/// (`static/pow.js` hashes short strings in batches of 512).
+pub const PHONE_HASHES_PER_SECOND: u64 = 100_000;
+
+/// `static/pow.js` sends the form without an answer this long after "Sign".
+pub const POW_GRACE_SECONDS: u64 = 8;
+
+/// The hardest puzzle allowed: the most bits whose expected work (2^bits
+/// hashes) a low-end phone finishes within the grace period. 19 bits: 5.2 s.
+pub const POW_CEILING_BITS: u8 = {
+    let budget = PHONE_HASHES_PER_SECOND * POW_GRACE_SECONDS;
+    let mut bits = 0;
+    while 1u64 << (bits + 1) <= budget {
+        bits += 1;
+    }
+    bits
+};
 
 /// Optional hCaptcha (`[hcaptcha]`). The secret never sits in the config: it is
 /// read from the environment variable `secret_env` or from `secret_file`.
@@ -468,15 +494,23 @@ impl Config {
 
         let limit_span = raw.limits.as_ref().map(|l| l.span());
         let limits = raw.limits.map(|l| l.into_inner()).unwrap_or_default();
-        if limits.pow_bits > limits.pow_max_bits || limits.pow_max_bits > 28 {
+        if limits.pow_bits > limits.pow_max_bits || limits.pow_max_bits > POW_CEILING_BITS {
             return Err(at(
                 limit_span,
-                "pow_bits must be at most pow_max_bits, and pow_max_bits at most 28".into(),
+                format!(
+                    "pow_bits must be at most pow_max_bits, and pow_max_bits at most {POW_CEILING_BITS} \
+                     (a slow phone must solve the puzzle within {POW_GRACE_SECONDS} seconds)"
+                ),
             ));
         }
         let zero = [
             (limits.per_address_burst, "per_address_burst"),
             (limits.per_address_per_hour, "per_address_per_hour"),
+            (limits.no_js_per_network_burst, "no_js_per_network_burst"),
+            (
+                limits.no_js_per_network_per_hour,
+                "no_js_per_network_per_hour",
+            ),
             (limits.no_js_burst, "no_js_burst"),
             (limits.no_js_per_hour, "no_js_per_hour"),
             (limits.code_attempts_burst, "code_attempts_burst"),
@@ -486,6 +520,16 @@ impl Config {
             return Err(at(
                 limit_span,
                 format!("{name} must be at least 1 (set enabled = false to switch limits off)"),
+            ));
+        }
+        if limits.no_js_per_network_burst > limits.no_js_burst
+            || limits.no_js_per_network_per_hour > limits.no_js_per_hour
+        {
+            return Err(at(
+                limit_span,
+                "no_js_per_network_burst and no_js_per_network_per_hour may not exceed \
+                 no_js_burst and no_js_per_hour: one network would spend everyone's budget"
+                    .into(),
             ));
         }
         if limits.max_connections == 0 || limits.request_timeout_seconds == 0 {
@@ -916,6 +960,12 @@ contact = "hello@example.org"
         assert!(err.contains("pow_bits"), "{err}");
         let err = error_of(&format!("{GOOD}\n[limits]\nno_js_burst = 0\n"));
         assert!(err.contains("no_js_burst"), "{err}");
+        let err = error_of(&format!("{GOOD}\n[limits]\nno_js_per_network_burst = 0\n"));
+        assert!(err.contains("no_js_per_network_burst"), "{err}");
+        let err = error_of(&format!(
+            "{GOOD}\n[limits]\nno_js_per_network_burst = 10\nno_js_burst = 5\n"
+        ));
+        assert!(err.contains("may not exceed"), "{err}");
         let err = error_of(&format!("{GOOD}\n[limits]\nsurprise = 1\n"));
         assert!(err.contains("unknown field"), "{err}");
         let err = error_of(&format!("{GOOD}\n[hcaptcha]\nenabled = true\n"));
@@ -948,6 +998,19 @@ contact = "hello@example.org"
             web.petition.organizers.contact_href(),
             "https://example.org/contact"
         );
+    }
+
+    #[test]
+    fn the_hardest_puzzle_a_phone_solves_within_the_grace() {
+        let seconds = |bits: u8| (1u64 << bits) as f64 / PHONE_HASHES_PER_SECOND as f64;
+        assert_eq!(POW_CEILING_BITS, 19);
+        assert!(seconds(POW_CEILING_BITS) < POW_GRACE_SECONDS as f64);
+        assert!(seconds(POW_CEILING_BITS + 1) > POW_GRACE_SECONDS as f64);
+        let defaults = Limits::default();
+        assert!(seconds(defaults.pow_max_bits) < POW_GRACE_SECONDS as f64 / 2.0);
+        assert!(parse(&format!("{GOOD}\n[limits]\npow_max_bits = 19\n")).is_ok());
+        let err = error_of(&format!("{GOOD}\n[limits]\npow_max_bits = 20\n"));
+        assert!(err.contains("at most 19"), "{err}");
     }
 
     #[test]

@@ -7,7 +7,41 @@ mod common;
 use common::*;
 
 use std::io::{Read, Seek, SeekFrom};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
+
+/// One field of `/proc/self/status` (`Uid`, `CapEff`…), as written there.
+fn status(field: &str) -> String {
+    let text = std::fs::read_to_string("/proc/self/status").unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
+/// Whether this process holds a capability (numbers from `capability.h`).
+fn has_capability(bit: u32) -> bool {
+    u64::from_str_radix(&status("CapEff"), 16).is_ok_and(|caps| caps & (1 << bit) != 0)
+}
+
+const CAP_SETGID: u32 = 6;
+const CAP_SETUID: u32 = 7;
+const CAP_SYS_PTRACE: u32 = 19;
+
+/// The server is not dumpable, so only a reader with CAP_SYS_PTRACE (root)
+/// may open its memory; anyone else skips the memory scans, saying why.
+fn can_read_the_servers_memory() -> bool {
+    let can = has_capability(CAP_SYS_PTRACE);
+    if !can {
+        eprintln!(
+            "skipped: reading a non-dumpable server's memory needs root (CAP_SYS_PTRACE); run the tests as root"
+        );
+    }
+    can
+}
 
 /// Every readable private mapping of a process, as one byte vector per region.
 fn dump(pid: u32) -> Vec<Vec<u8>> {
@@ -80,6 +114,9 @@ fn nothing_left_after_signing(server: &Server, sign: impl Fn(&[(&str, &str)], bo
 
 #[test]
 fn idle_server_memory_holds_no_signer_data() {
+    if !can_read_the_servers_memory() {
+        return;
+    }
     let org = Org::new();
     let server = Server::start(&org);
     nothing_left_after_signing(&server, |fields, html| {
@@ -94,6 +131,9 @@ fn idle_server_memory_holds_no_signer_data() {
 /// The same over HTTPS: rustls's buffers hold the decrypted requests.
 #[test]
 fn idle_https_server_memory_holds_no_signer_data() {
+    if !can_read_the_servers_memory() {
+        return;
+    }
     let org = Org::new();
     let (cert, key, der) = make_cert(org.dir.path(), "site");
     let server = Server::start_with(&org, &tls_config(&org, &cert, &key, ""), &[], &[]);
@@ -120,4 +160,106 @@ fn core_dumps_are_disabled() {
         .unwrap();
     let fields: Vec<&str> = core.split_whitespace().collect();
     assert_eq!(&fields[4..6], ["0", "0"], "{core}");
+}
+
+/// An unprivileged user (not root, no capabilities).
+const NOBODY: u32 = 65534;
+
+/// Run by `sh` as [`NOBODY`]: starts the command in its arguments as its own
+/// child (so even Yama's `ptrace_scope = 1`, which lets a process look only
+/// at its descendants, would allow the look), waits for `$READY` in its
+/// output, tries to open the child's `/proc/PID/mem`, and prints the outcome.
+const PEEK: &str = r#"
+"$@" >"$OUT" 2>&1 &
+pid=$!
+n=0
+until grep -q "$READY" "$OUT" 2>/dev/null; do
+  n=$((n + 1))
+  if [ "$n" -gt 300 ]; then echo "never ready"; kill "$pid"; exit 1; fi
+  sleep 0.1
+done
+if { true <"/proc/$pid/mem"; } 2>"$OUT.err"; then echo "readable"; else echo "refused: $(cat "$OUT.err")"; fi
+kill "$pid"
+wait "$pid"
+exit 0
+"#;
+
+/// What a process of [`NOBODY`] gets when it opens the memory of `target`,
+/// a child it started and that printed `ready`.
+fn peek_as_nobody(dir: &Path, ready: &str, target: &[&str]) -> String {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(PEEK)
+        .arg("peek")
+        .args(target)
+        .env("OUT", dir.join(format!("peek-{}.log", rand_suffix())))
+        .env("READY", ready)
+        .current_dir(dir)
+        .uid(NOBODY)
+        .gid(NOBODY)
+        .output()
+        .expect("running sh as nobody");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Hands a folder and everything in it to [`NOBODY`].
+fn give_to_nobody(path: &Path) {
+    std::os::unix::fs::chown(path, Some(NOBODY), Some(NOBODY)).unwrap();
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path).unwrap() {
+            give_to_nobody(&entry.unwrap().path());
+        }
+    }
+}
+
+#[test]
+fn another_process_of_the_same_user_cannot_read_the_servers_memory() {
+    if status("Uid").split_whitespace().nth(1) != Some("0")
+        || !has_capability(CAP_SETUID)
+        || !has_capability(CAP_SETGID)
+    {
+        eprintln!(
+            "skipped: this test runs the server as another, unprivileged user, which needs root; run the tests as root"
+        );
+        return;
+    }
+    let org = Org::new();
+    let config = org.config("[limits]\nenabled = false\n");
+    give_to_nobody(org.dir.path());
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(BIN).unwrap().permissions().mode();
+    assert!(
+        mode & 0o005 == 0o005,
+        "the server binary must be readable and runnable by others, or the kernel makes any process of it undumpable and this test proves nothing"
+    );
+
+    // The control: the same user may read a dumpable process of its own, so
+    // the check below can fail.
+    let control = peek_as_nobody(
+        org.dir.path(),
+        "ready",
+        &["sh", "-c", "echo ready; exec sleep 30"],
+    );
+    assert_eq!(control, "readable", "the control process");
+
+    let server = peek_as_nobody(
+        org.dir.path(),
+        "listening on",
+        &[
+            BIN,
+            "serve",
+            "--config",
+            config.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+            org.data.to_str().unwrap(),
+            "--recipients",
+            org.recipients.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        server.starts_with("refused") && server.contains("Permission denied"),
+        "the server's memory: {server}"
+    );
 }

@@ -76,6 +76,7 @@ impl Signer {
         let lax = Required {
             first_name: false,
             last_name: false,
+            name: false,
             affiliation: false,
             email: false,
         };

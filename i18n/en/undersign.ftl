@@ -90,6 +90,8 @@ paused-refused = The organizers have paused signing for now. Nothing you sent wa
 try-later-heading = Please try again a little later
 too-many-from-network = Too many signatures came from your network in a short time. If many people share your connection (a shelter, a campus, Tor), this is not about you. Nothing was kept yet.
 no-js-budget = Right now many people are signing with JavaScript turned off. To keep out automated spam, the server accepts only a few of those signatures at a time. Nothing was kept yet.
+unknown-network-heading = This request could not be accepted
+unknown-network = The server could not tell which network this request came from, so it did not accept it. Nothing you sent was kept. This is a problem in the server's setup, not on your side: please tell the petition's organizers.
 pow-unfinished = Your browser could not finish the background check in time. This can happen on a slow phone. Nothing was kept yet.
 try-again-in = { $minutes ->
     [one] Your details are still in the form below. Please press "Sign the petition" again in about one minute.
@@ -106,8 +108,6 @@ seal-failed = Something went wrong while locking your signature. Nothing was kep
 store-failed = The server could not store your signature just now. You have no receipt and nothing was kept. Please try again in a few minutes.
 not-found-heading = Page not found
 not-found = There is nothing at this address.
-forwarded-heading = The request could not be read
-forwarded-bad = The server could not tell where this request came from. Nothing was kept. Please try again; if it keeps happening, tell the organizers.
 
 ## Withdrawing and checking with the receipt code
 withdraw-heading = Withdraw my signature

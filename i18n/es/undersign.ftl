@@ -69,6 +69,8 @@ paused-refused = El equipo organizador ha pausado la recolección de firmas por 
 try-later-heading = Por favor, inténtelo de nuevo un poco más tarde
 too-many-from-network = Se enviaron demasiadas firmas desde su red en poco tiempo. Si muchas personas comparten su conexión (un albergue, un campus, Tor), esto no tiene que ver con usted.
 no-js-budget = En este momento muchas personas están firmando sin JavaScript, y el servidor solo acepta un número limitado de esas firmas a la vez para frenar el spam automático. También puede firmar desde un navegador con JavaScript activado.
+unknown-network-heading = No se pudo aceptar esta solicitud
+unknown-network = El servidor no pudo saber desde qué red llegó esta solicitud, así que no la aceptó. No se guardó nada de lo que envió. Es un problema de la configuración del servidor, no suyo: por favor, avise al equipo organizador de la petición.
 try-again-in = No se guardó nada de lo que envió. { $minutes ->
     [one] Por favor, inténtelo de nuevo en un minuto aproximadamente.
    *[other] Por favor, inténtelo de nuevo en unos { $minutes } minutos.

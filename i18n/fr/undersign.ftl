@@ -69,6 +69,8 @@ paused-refused = L'équipe organisatrice a suspendu les signatures pour le momen
 try-later-heading = Veuillez réessayer un peu plus tard
 too-many-from-network = Trop de signatures ont été envoyées depuis votre réseau en peu de temps. Si beaucoup de personnes partagent votre connexion (un centre d'hébergement, un campus, Tor), vous n'êtes pas en cause.
 no-js-budget = Beaucoup de personnes signent sans JavaScript en ce moment, et le serveur n'en accepte qu'un nombre limité à la fois pour bloquer le spam automatisé. Vous pouvez aussi signer depuis un navigateur où JavaScript est activé.
+unknown-network-heading = Cette demande n'a pas pu être acceptée
+unknown-network = Le serveur n'a pas pu savoir de quel réseau venait cette demande, il ne l'a donc pas acceptée. Rien de ce que vous avez envoyé n'a été conservé. Le problème vient de la configuration du serveur, pas de vous : merci de prévenir l'équipe organisatrice de la pétition.
 try-again-in = Rien de ce que vous avez envoyé n'a été conservé. { $minutes ->
     [one] Veuillez réessayer dans une minute environ.
    *[other] Veuillez réessayer dans { $minutes } minutes environ.

@@ -70,6 +70,8 @@ paused-refused = Quem organiza a petição suspendeu as assinaturas por enquanto
 try-later-heading = Por favor, tente de novo daqui a pouco
 too-many-from-network = Foram enviadas assinaturas demais a partir da sua rede em pouco tempo. Se muitas pessoas usam a mesma conexão que você (um abrigo, uma universidade, Tor), isto não tem a ver com você.
 no-js-budget = Muitas pessoas estão assinando sem JavaScript neste momento, e o servidor só aceita um número limitado dessas assinaturas de cada vez, para barrar spam automático. Também é possível assinar num navegador com JavaScript ativado.
+unknown-network-heading = Não foi possível aceitar este pedido
+unknown-network = O servidor não conseguiu saber de que rede veio este pedido, por isso não o aceitou. Nada do que você enviou foi guardado. O problema está na configuração do servidor, não em você: por favor, avise quem organiza a petição.
 try-again-in = Nada do que você enviou foi guardado. { $minutes ->
     [one] Por favor, tente de novo daqui a cerca de um minuto.
    *[other] Por favor, tente de novo daqui a cerca de { $minutes } minutos.

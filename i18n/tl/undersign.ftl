@@ -69,6 +69,8 @@ paused-refused = Pansamantalang itinigil ng mga tagapag-organisa ang pagpirma. W
 try-later-heading = Pakisubukang muli maya-maya
 too-many-from-network = Masyadong maraming pirma ang naipadala mula sa iyong network sa maikling panahon. Kung maraming tao ang gumagamit ng iyong koneksyon (isang shelter, campus, o Tor), hindi ito tungkol sa iyo.
 no-js-budget = Maraming tao ang pumipirma nang walang JavaScript ngayon, at limitadong bilang lamang ng mga ito ang tinatanggap ng server sa isang pagkakataon para maiwasan ang awtomatikong spam. Gumagana rin ang pagpirma mula sa browser na naka-on ang JavaScript.
+unknown-network-heading = Hindi matanggap ang kahilingang ito
+unknown-network = Hindi matukoy ng server kung saang network nanggaling ang kahilingang ito, kaya hindi ito tinanggap. Walang itinago sa anumang ipinadala mo. Problema ito sa pagkaka-setup ng server, hindi sa iyo: pakisabihan ang mga tagapag-organisa ng petisyon.
 try-again-in = Walang itinago sa anumang ipinadala mo. { $minutes ->
     [one] Pakisubukang muli pagkalipas ng mga { $minutes } minuto.
    *[other] Pakisubukang muli pagkalipas ng mga { $minutes } na minuto.

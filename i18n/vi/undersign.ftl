@@ -67,6 +67,8 @@ paused-refused = Ban tổ chức đã tạm dừng việc ký. Không có gì b�
 try-later-heading = Vui lòng thử lại sau ít phút
 too-many-from-network = Có quá nhiều chữ ký được gửi từ mạng của bạn trong một thời gian ngắn. Nếu nhiều người dùng chung kết nối với bạn (nhà tạm trú, trường học, Tor), thì việc này không phải do bạn.
 no-js-budget = Hiện có nhiều người đang ký mà không dùng JavaScript, và để chặn thư rác tự động, máy chủ chỉ nhận cùng lúc một số lượng giới hạn các chữ ký như vậy. Bạn cũng có thể ký từ một trình duyệt có bật JavaScript.
+unknown-network-heading = Không thể nhận yêu cầu này
+unknown-network = Máy chủ không xác định được yêu cầu này đến từ mạng nào, nên đã không nhận nó. Không có gì bạn đã gửi được lưu giữ. Đây là lỗi trong cách cài đặt máy chủ, không phải do bạn: vui lòng báo cho ban tổ chức kiến nghị.
 try-again-in = Không có gì bạn đã gửi được lưu giữ. { $minutes ->
    *[other] Vui lòng thử lại sau khoảng { $minutes } phút.
 }

@@ -67,6 +67,8 @@ paused-refused = 发起人暂时停止了签名。您发送的内容都没有被
 try-later-heading = 请稍后再试
 too-many-from-network = 短时间内从您的网络发送的签名太多。如果有很多人共用您的网络连接（例如庇护所、校园或 Tor），这与您本人无关。
 no-js-budget = 现在有很多人在没有启用 JavaScript 的情况下签名。为了阻挡自动发送的垃圾信息，服务器同一时间只接受有限数量的这类签名。您也可以在启用了 JavaScript 的浏览器中签名。
+unknown-network-heading = 无法接受此请求
+unknown-network = 服务器无法判断此请求来自哪个网络，因此没有接受它。您发送的内容都没有被保存。这是服务器设置的问题，与您无关：请告诉请愿的发起人。
 try-again-in = 您发送的内容都没有被保存。{ $minutes ->
    *[other] 请在大约 { $minutes } 分钟后再试。
 }

@@ -67,6 +67,8 @@ paused-refused = 發起人暫時停止了簽名。您送出的內容都沒有被
 try-later-heading = 請稍後再試
 too-many-from-network = 短時間內從您的網路送出的簽名太多。如果有很多人共用您的網路連線（例如庇護所、校園或 Tor），這與您本人無關。
 no-js-budget = 現在有很多人在沒有啟用 JavaScript 的情況下簽名。為了阻擋自動發送的垃圾訊息，伺服器同一時間只接受有限數量的這類簽名。您也可以在啟用了 JavaScript 的瀏覽器中簽名。
+unknown-network-heading = 無法接受此請求
+unknown-network = 伺服器無法判斷此請求來自哪個網路，因此沒有接受它。您送出的內容都沒有被保存。這是伺服器設定的問題，與您無關：請告訴請願的發起人。
 try-again-in = 您送出的內容都沒有被保存。{ $minutes ->
    *[other] 請在大約 { $minutes } 分鐘後再試。
 }

@@ -11,10 +11,11 @@ pub mod hcaptcha;
 pub mod pow;
 pub mod rate;
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use axum::http::HeaderMap;
+use governor::clock::DefaultClock;
 
 use crate::config::Limits;
 use crate::record::Check;
@@ -58,6 +59,16 @@ pub enum Refusal {
 /// Flags a record may carry: defined with the record, whose readers check them.
 pub use crate::record::{FLAG_HONEYPOT, FLAG_NO_TOKEN, FLAG_TOO_FAST};
 
+/// `X-Forwarded-For` is trusted, but its last entry (the one the proxy
+/// wrote) is missing or not an address. Earlier entries are the client's
+/// own words, so none of them stands in for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the last X-Forwarded-For entry is missing or not an IP address")]
+pub struct UnknownClient;
+
+/// How often idle limiter entries are forgotten.
+pub const PRUNE_EVERY: Duration = Duration::from_secs(60);
+
 /// All anti-abuse state of one server.
 pub struct Guard {
     limits: Limits,
@@ -80,17 +91,22 @@ pub fn unix_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// The address in one `X-Forwarded-For` entry: a bare IP, or an IP with a
+/// port as some proxies write it (`192.0.2.7:5555`, `[2001:db8::1]:5555`).
+fn forwarded_ip(entry: &str) -> Option<IpAddr> {
+    let entry = entry.trim();
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))
+}
+
 impl Guard {
     pub fn new(limits: Limits, hcaptcha: Option<hcaptcha::Hcaptcha>) -> Guard {
-        let limiters = Limiters::new(
-            rate::hourly(limits.per_address_burst, limits.per_address_per_hour),
-            rate::hourly(limits.no_js_burst, limits.no_js_per_hour),
-            rate::hourly(limits.code_attempts_burst, limits.code_attempts_per_hour),
-        );
         Guard {
             pow: Pow::new(),
             addrs: AddrHasher::new(unix_now() / 86_400),
-            limiters,
+            limiters: Limiters::new(&limits, DefaultClock::default()),
             load: Load::new(600),
             hcaptcha,
             limits,
@@ -115,32 +131,29 @@ impl Guard {
     }
 
     /// The hashed client: the peer address, or behind a trusted proxy the
-    /// address the proxy appended last to `X-Forwarded-For`.
-    pub fn client(&self, peer: &Peer, headers: &HeaderMap) -> AddrKey {
-        let Peer::Addr(addr) = peer else {
-            return self.network(peer);
-        };
-        let mut ip = addr.ip();
-        if self.limits.trust_forwarded_for {
-            let forwarded = headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-                .next_back();
-            if let Some(f) = forwarded {
-                ip = f;
-            }
+    /// address the proxy appended last to `X-Forwarded-For`. When that last
+    /// entry is missing or unreadable the request is refused: falling back
+    /// to an earlier entry would let the client choose its own network.
+    pub fn client(&self, peer: &Peer, headers: &HeaderMap) -> Result<AddrKey, UnknownClient> {
+        if !self.limits.trust_forwarded_for || !matches!(peer, Peer::Addr(_)) {
+            return Ok(self.network(peer));
         }
-        self.addrs.key(ip, unix_now() / 86_400)
+        // The proxy appends to the last header line; earlier lines and entries
+        // are whatever the client sent.
+        let last = headers.get_all("x-forwarded-for").iter().next_back();
+        let entry = last
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next());
+        let ip = entry.and_then(forwarded_ip).ok_or(UnknownClient)?;
+        Ok(self.addrs.key(ip, unix_now() / 86_400))
     }
 
-    /// A fresh challenge for a form page, harder when `who` or everyone asks a lot.
+    /// A fresh challenge for a form page, harder when `who` or everyone has
+    /// sent many signing attempts lately. Viewing the page costs nothing.
     pub fn challenge(&self, who: AddrKey) -> String {
         let now = unix_now();
         let extra = if self.limits.enabled {
-            self.load.note(who, now)
+            self.load.extra(who, now)
         } else {
             0
         };
@@ -152,19 +165,17 @@ impl Guard {
         self.pow.issue(now, bits)
     }
 
-    /// Counts one attempt from `who`; refuses when that network sends too many.
+    /// Counts one signing attempt from `who`; refuses when that network
+    /// sends too many. Admitted attempts raise the next challenges' difficulty.
     pub fn admit(&self, who: AddrKey) -> Result<(), Refusal> {
         if !self.limits.enabled {
             return Ok(());
         }
         self.limiters
-            .per_address
-            .check_key(&who)
-            .map_err(|not_until| Refusal::TooManyFromHere {
-                retry_after: not_until.wait_time_from(governor::clock::Clock::now(
-                    &governor::clock::DefaultClock::default(),
-                )),
-            })
+            .attempt(who)
+            .map_err(|retry_after| Refusal::TooManyFromHere { retry_after })?;
+        self.load.note(who, unix_now());
+        Ok(())
     }
 
     /// Counts one withdrawal or receipt check from `who`.
@@ -173,18 +184,32 @@ impl Guard {
             return Ok(());
         }
         self.limiters
-            .codes
-            .check_key(&who)
-            .map_err(|not_until| Refusal::TooManyFromHere {
-                retry_after: not_until.wait_time_from(governor::clock::Clock::now(
-                    &governor::clock::DefaultClock::default(),
-                )),
-            })
+            .code_attempt(who)
+            .map_err(|retry_after| Refusal::TooManyFromHere { retry_after })
     }
 
-    /// Decides how a (valid) submission passed: hCaptcha, proof-of-work, or
-    /// the no-JavaScript budget; and which soft flags it carries.
-    pub async fn assess(&self, fields: &GuardFields) -> Result<Assessment, Refusal> {
+    /// Forgets idle networks; the server calls it every [`PRUNE_EVERY`].
+    pub fn prune(&self) {
+        self.limiters.prune();
+        self.load.prune(unix_now());
+    }
+
+    /// Prunes on a schedule, for as long as the server runs.
+    pub async fn keep_pruned(&self) {
+        let mut every = tokio::time::interval(PRUNE_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            self.prune();
+        }
+    }
+
+    /// Decides how a (valid) submission from `who` passed: hCaptcha,
+    /// proof-of-work, or the no-JavaScript budget; and which soft flags it
+    /// carries. With hCaptcha on, only hCaptcha counts for a JavaScript
+    /// signer: bots solve proof-of-work in milliseconds, so a form without
+    /// hCaptcha's token takes the no-JavaScript path, whatever else it carries.
+    pub async fn assess(&self, who: AddrKey, fields: &GuardFields) -> Result<Assessment, Refusal> {
         let now = unix_now();
         let mut flags = Vec::new();
         if !fields.honeypot.is_empty() {
@@ -198,40 +223,96 @@ impl Guard {
             None => flags.push(FLAG_NO_TOKEN),
         }
 
-        if let Some(h) = &self.hcaptcha
-            && !fields.hcaptcha.is_empty()
-        {
-            return match h.verify(&fields.hcaptcha).await {
-                Ok(true) => Ok(Assessment {
-                    check: Check::Hcaptcha,
-                    flags,
-                }),
-                _ => Err(Refusal::CaptchaFailed),
-            };
-        }
-        match self.pow.verify(&fields.challenge, &fields.pow, now) {
-            Verdict::Solved => {
-                return Ok(Assessment {
-                    check: Check::Pow,
-                    flags,
-                });
+        if let Some(h) = &self.hcaptcha {
+            if !fields.hcaptcha.is_empty() {
+                return match h.verify(&fields.hcaptcha).await {
+                    Ok(true) => Ok(Assessment {
+                        check: Check::Hcaptcha,
+                        flags,
+                    }),
+                    _ => Err(Refusal::CaptchaFailed),
+                };
             }
-            Verdict::Spent | Verdict::Forged => return Err(Refusal::BadChallenge),
-            // No answer, or a page left open past its challenge: the no-JS path.
-            Verdict::Unsolved | Verdict::Expired => {}
+        } else {
+            match self.pow.verify(&fields.challenge, &fields.pow, now) {
+                Verdict::Solved => {
+                    return Ok(Assessment {
+                        check: Check::Pow,
+                        flags,
+                    });
+                }
+                Verdict::Spent | Verdict::Forged => return Err(Refusal::BadChallenge),
+                // No answer, or a page left open past its challenge: the no-JS path.
+                Verdict::Unsolved | Verdict::Expired => {}
+            }
         }
         if self.limits.enabled {
-            let clock = governor::clock::DefaultClock::default();
             self.limiters
-                .no_js
-                .check()
-                .map_err(|not_until| Refusal::NoJsBudget {
-                    retry_after: not_until.wait_time_from(governor::clock::Clock::now(&clock)),
-                })?;
+                .no_js(who)
+                .map_err(|retry_after| Refusal::NoJsBudget { retry_after })?;
         }
         Ok(Assessment {
             check: Check::None,
             flags,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guard(trust_forwarded_for: bool) -> Guard {
+        Guard::new(
+            Limits {
+                trust_forwarded_for,
+                ..Limits::default()
+            },
+            None,
+        )
+    }
+
+    fn forwarded(lines: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for l in lines {
+            h.append("x-forwarded-for", l.parse().unwrap());
+        }
+        h
+    }
+
+    const PROXY: Peer = Peer::Addr(SocketAddr::new(
+        IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        40000,
+    ));
+
+    #[test]
+    fn only_the_last_forwarded_entry_names_the_client_and_a_bad_one_is_refused() {
+        let g = guard(true);
+        let key = |lines: &[&str]| g.client(&PROXY, &forwarded(lines));
+        let want = g
+            .addrs
+            .key("198.51.100.7".parse().unwrap(), unix_now() / 86_400);
+        assert_eq!(key(&["198.51.100.7"]), Ok(want));
+        assert_eq!(key(&["203.0.113.1, 198.51.100.7"]), Ok(want));
+        assert_eq!(key(&["203.0.113.1", "10.0.0.1,198.51.100.7"]), Ok(want));
+        assert_eq!(key(&["198.51.100.7:4711"]), Ok(want));
+        // Never an earlier entry, which the client may have written itself.
+        for bad in [
+            &["198.51.100.7, not-an-address"][..],
+            &["198.51.100.7, "],
+            &["198.51.100.7", "unknown"],
+            &["198.51.100.7", ""],
+            &[],
+        ] {
+            assert_eq!(key(bad), Err(UnknownClient), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn without_trust_the_forwarded_header_is_ignored() {
+        let g = guard(false);
+        let direct = g.network(&PROXY);
+        assert_eq!(g.client(&PROXY, &forwarded(&["garbage"])), Ok(direct));
+        assert_eq!(g.client(&PROXY, &forwarded(&["198.51.100.7"])), Ok(direct));
     }
 }

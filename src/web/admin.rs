@@ -67,7 +67,9 @@ pub async fn export(
     let Some(expected) = app.admin_token_sha256 else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let who = app.guard.client(&peer, &headers);
+    let Ok(who) = app.guard.client(&peer, &headers) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
     if app.guard.admit_code_attempt(who).is_err() {
         return StatusCode::TOO_MANY_REQUESTS.into_response();
     }

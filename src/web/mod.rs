@@ -232,7 +232,11 @@ async fn petition_page(
 ) -> Response {
     let petition = app.petition();
     let lang = choose_lang(&petition, q.lang.as_deref(), &headers);
-    let who = app.guard.client(&peer, &headers);
+    let Ok(who) = app.guard.client(&peer, &headers) else {
+        let t = crate::i18n::CATALOG.tr(lang);
+        let (heading, message) = (t.get("unknown-network-heading"), t.get("unknown-network"));
+        return sign::refuse(&app, lang, false, StatusCode::BAD_REQUEST, heading, message);
+    };
     pages::render(
         StatusCode::OK,
         &app.form_page(&petition, lang, who, None, &[]),
@@ -396,6 +400,8 @@ pub async fn serve(
     }
     let app = Arc::new(app);
     tasks.spawn(reload_on_hangup(app.clone(), hup, tls.clone()));
+    let pruned = app.clone();
+    tasks.spawn(async move { pruned.guard.keep_pruned().await });
     if let Some(at) = metrics_at {
         let tcp = tokio::net::TcpListener::bind(at).await?;
         println!("undersign: metrics on http://{}/metrics", tcp.local_addr()?);

@@ -160,7 +160,11 @@ async fn sign_inner(
         }
     };
 
-    let who = app.guard.client(&peer, headers);
+    let Ok(who) = app.guard.client(&peer, headers) else {
+        METRICS.rejected(Rejection::Malformed);
+        let (h, m) = (fl!(l, "unknown-network-heading"), fl!(l, "unknown-network"));
+        return refuse(app, default_lang, json, StatusCode::BAD_REQUEST, h, m);
+    };
     if let Err(Refusal::TooManyFromHere { retry_after }) = app.guard.admit(who) {
         METRICS.rejected(Rejection::TooManyFromAddress);
         return too_many(
@@ -204,7 +208,7 @@ async fn sign_inner(
         }
     };
 
-    let assessment = match app.guard.assess(&guard_fields).await {
+    let assessment = match app.guard.assess(who, &guard_fields).await {
         Ok(a) => a,
         Err(Refusal::NoJsBudget { retry_after }) => {
             METRICS.rejected(Rejection::NoJsBudget);

@@ -136,7 +136,10 @@ async fn handle(
     let l = CATALOG.loader(lang);
     let mut p = page(&kind, &petition, lang, app.demo);
 
-    let who = app.guard.client(&peer, headers);
+    let Ok(who) = app.guard.client(&peer, headers) else {
+        p.error = Some(fl!(l, "unknown-network"));
+        return show(StatusCode::BAD_REQUEST, &p);
+    };
     if app.guard.admit_code_attempt(who).is_err() {
         p.error = Some(fl!(l, "code-too-many"));
         return show(StatusCode::TOO_MANY_REQUESTS, &p);

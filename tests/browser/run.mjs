@@ -58,7 +58,7 @@ const LAUNCH = {
 const TEXT_SPACING = `* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
 p { margin-block-end: 2em !important; }`;
 // Small proof-of-work so the JavaScript path answers in milliseconds; the
-// ceiling too, because the test's many page loads would otherwise raise it.
+// ceiling too, because the test's many signing attempts would otherwise raise it.
 // Generous per-address budgets: every request here comes from 127.0.0.1.
 const TEST_LIMITS = `
 [limits]
@@ -67,6 +67,8 @@ pow_max_bits = 12
 min_fill_seconds = 0
 per_address_burst = 1000
 per_address_per_hour = 10000
+no_js_per_network_burst = 1000
+no_js_per_network_per_hour = 10000
 no_js_burst = 1000
 no_js_per_hour = 10000
 code_attempts_burst = 1000
