@@ -48,8 +48,8 @@ fn translations_differ_from_english_and_keep_their_placeables() {
             "{lang} looks untranslated"
         );
         assert_ne!(
-            t.get("kept-text"),
-            en.get("kept-text"),
+            t.get("how-kept-text"),
+            en.get("how-kept-text"),
             "{lang} looks untranslated"
         );
         assert!(
