@@ -985,9 +985,15 @@ contact = "hello@example.org"
             c.petition.organizers.contact_href(),
             "mailto:hello@example.org"
         );
-        let err = error_of(&GOOD.replace("what_happens_to_names = \"Only the organizers see names.\"\n", ""));
+        let err = error_of(&GOOD.replace(
+            "what_happens_to_names = \"Only the organizers see names.\"\n",
+            "",
+        ));
         assert!(err.contains("what_happens_to_names"), "{err}");
-        let err = error_of(&GOOD.replace("what_happens_to_emails = \"Only the organizers see emails.\"\n", ""));
+        let err = error_of(&GOOD.replace(
+            "what_happens_to_emails = \"Only the organizers see emails.\"\n",
+            "",
+        ));
         assert!(err.contains("what_happens_to_emails"), "{err}");
         let without = &GOOD[..GOOD.find("[petition.organizers]").unwrap()];
         assert!(error_of(without).contains("[petition.organizers]"));

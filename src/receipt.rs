@@ -199,7 +199,8 @@ mod tests {
             let mut swapped = shown.clone();
             swapped.swap(i, i + 1);
             swaps += 1;
-            caught += usize::from(ReceiptCode::parse(std::str::from_utf8(&swapped).unwrap()).is_err());
+            caught +=
+                usize::from(ReceiptCode::parse(std::str::from_utf8(&swapped).unwrap()).is_err());
         }
         assert!(caught * 10 >= swaps * 9, "{caught} of {swaps} swaps caught");
     }

@@ -74,7 +74,8 @@ fn a_wrong_code_gets_the_same_answer_in_the_same_time() {
         .sign_json(&pairs(&signer("Real", "Code", "", "r@example.org")))
         .receipt()
         .unwrap();
-    let wrong = "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AA";
+    // Well formed (its check character matches), but no signature's code.
+    let wrong = "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAA";
     let timed = |c: &str| {
         let t = Instant::now();
         let r = post_html(&server, "/withdraw", &format!("code={c}"));
@@ -111,22 +112,55 @@ fn malformed_codes_are_refused_without_echo() {
 }
 
 #[test]
+fn a_mistyped_code_is_called_a_typo_and_tied_to_its_field() {
+    let org = Org::new();
+    let server = Server::start(&org);
+    let code = server
+        .sign_json(&pairs(&signer("Typo", "Code", "", "t@example.org")))
+        .receipt()
+        .unwrap();
+    // One character changed, as a signer copying from paper might.
+    let mut typo: Vec<char> = code.chars().collect();
+    typo[5] = if typo[5] == 'B' { 'C' } else { 'B' };
+    let typo: String = typo.into_iter().collect();
+    for path in ["/withdraw", "/receipt"] {
+        let r = post_html(&server, path, &format!("code={typo}"));
+        assert_eq!(r.status, 422, "{path}");
+        let page = r.text();
+        assert!(page.contains("typing mistake"), "{path}: {page}");
+        assert!(
+            !page.contains(&typo) && !page.contains(&code),
+            "the code is never shown back"
+        );
+        assert!(
+            page.contains("aria-describedby=\"code-error code-hint\""),
+            "{path}: the error is not tied to the field"
+        );
+        assert!(page.contains("id=\"code-error\""));
+    }
+    // Too short is not a typo: it is not a code at all.
+    let r = post_html(&server, "/withdraw", &format!("code={}", &code[..20]));
+    assert!(r.text().contains("not a receipt code"));
+    assert_eq!(server.count(), 1, "nothing was withdrawn");
+}
+
+#[test]
 fn code_attempts_are_rate_limited() {
     let org = Org::new();
     let config = org.config("[limits]\ncode_attempts_burst = 2\ncode_attempts_per_hour = 1\n");
     let server = Server::start_with(&org, &config, &[], &[]);
     for _ in 0..2 {
         assert_eq!(
-            post(&server, "/receipt", "code=AAAAAAAAAAAAAAAAAAAAAAAAAA").status,
+            post(&server, "/receipt", "code=AAAAAAAAAAAAAAAAAAAAAAAAAAA").status,
             200
         );
     }
     assert_eq!(
-        post(&server, "/receipt", "code=AAAAAAAAAAAAAAAAAAAAAAAAAA").status,
+        post(&server, "/receipt", "code=AAAAAAAAAAAAAAAAAAAAAAAAAAA").status,
         429
     );
     assert_eq!(
-        post_html(&server, "/withdraw", "code=AAAAAAAAAAAAAAAAAAAAAAAAAA").status,
+        post_html(&server, "/withdraw", "code=AAAAAAAAAAAAAAAAAAAAAAAAAAA").status,
         429
     );
 }

@@ -303,7 +303,13 @@ impl<'a> ReceiptPage<'a> {
         // "ABCD-EFGH" is read "A B C D, E F G H": letter by letter, a pause per group.
         let spoken = code
             .split('-')
-            .map(|group| group.chars().map(String::from).collect::<Vec<_>>().join(" "))
+            .map(|group| {
+                group
+                    .chars()
+                    .map(String::from)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect::<Vec<_>>()
             .join(", ");
         ReceiptPage {

@@ -18,8 +18,8 @@ use zeroize::Zeroizing;
 use i18n_embed_fl::fl;
 
 use super::{App, LangQuery, Peer, choose_lang, decode_pairs, pages};
-use crate::i18n::CATALOG;
 use crate::config::Petition;
+use crate::i18n::CATALOG;
 use crate::receipt::{BadCode, ReceiptCode};
 
 /// Every withdrawal answer waits until this long after the request arrived,
