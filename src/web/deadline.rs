@@ -1,0 +1,39 @@
+//! The whole-request timeout (`request_timeout_seconds`), which stops counting
+//! once the request has handed a write to the store.
+//!
+//! A signature or withdrawal handed to the committer is written whatever
+//! happens to the request. Answering 408 after that would tell a signer it
+//! failed while it was kept (so they sign again, or believe a withdrawal
+//! failed). So the timeout bounds reading and checking a request, and the
+//! wait for the disk runs to its answer: the store answers every write, or
+//! fails, and then the server stops.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::store::HANDED_OVER;
+
+pub async fn limit(State(timeout): State<Duration>, request: Request, next: Next) -> Response {
+    let handed_over = Arc::new(AtomicBool::new(false));
+    // The handler runs inside this future, so the committer sees the flag.
+    let answer = HANDED_OVER.scope(handed_over.clone(), next.run(request));
+    tokio::pin!(answer);
+    tokio::select! {
+        response = &mut answer => response,
+        () = tokio::time::sleep(timeout) => {
+            // Checked here, between polls of the handler: it cannot be handing
+            // a write over at this moment.
+            if handed_over.load(Ordering::SeqCst) {
+                answer.await
+            } else {
+                StatusCode::REQUEST_TIMEOUT.into_response()
+            }
+        }
+    }
+}
