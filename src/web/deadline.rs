@@ -6,34 +6,50 @@
 //! failed while it was kept (so they sign again, or believe a withdrawal
 //! failed). So the timeout bounds reading and checking a request, and the
 //! wait for the disk runs to its answer: the store answers every write, or
-//! fails, and then the server stops.
+//! fails, and then the server stops. Meanwhile the connection's idle and
+//! lifetime limits pause ([`Busy`]): the silence is the server's, not the
+//! client's.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::Poll;
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::listener::Busy;
 use crate::store::HANDED_OVER;
 
 pub async fn limit(State(timeout): State<Duration>, request: Request, next: Next) -> Response {
+    let busy = request
+        .extensions()
+        .get::<Busy>()
+        .cloned()
+        .unwrap_or_default();
     let handed_over = Arc::new(AtomicBool::new(false));
     // The handler runs inside this future, so the committer sees the flag.
-    let answer = HANDED_OVER.scope(handed_over.clone(), next.run(request));
-    tokio::pin!(answer);
-    tokio::select! {
-        response = &mut answer => response,
-        () = tokio::time::sleep(timeout) => {
-            // Checked here, between polls of the handler: it cannot be handing
-            // a write over at this moment.
-            if handed_over.load(Ordering::SeqCst) {
-                answer.await
-            } else {
-                StatusCode::REQUEST_TIMEOUT.into_response()
-            }
+    let mut answer = pin!(HANDED_OVER.scope(handed_over.clone(), next.run(request)));
+    let mut deadline = pin!(tokio::time::sleep(timeout));
+    let mut held = None;
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(response) = answer.as_mut().poll(cx) {
+            return Poll::Ready(response);
         }
-    }
+        // Checked between polls of the handler, so never halfway through a hand-over.
+        if handed_over.load(Ordering::SeqCst) {
+            held.get_or_insert_with(|| busy.hold());
+            return Poll::Pending;
+        }
+        match deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(StatusCode::REQUEST_TIMEOUT.into_response()),
+            Poll::Pending => Poll::Pending,
+        }
+    })
+    .await
 }

@@ -17,6 +17,7 @@ mod withdraw;
 
 pub use form::{FormError, HONEYPOT, decode_pairs, decode_sign_form};
 pub use headers::{CSP, CSP_WITH_HCAPTCHA};
+use listener::Accepted;
 pub use listener::Peer;
 
 use std::net::SocketAddr;
@@ -154,7 +155,10 @@ pub fn router(app: Arc<App>) -> Router {
         )),
         None => router,
     };
-    router.with_state(app)
+    // Outermost: every layer and handler below sees `ConnectInfo<Peer>`.
+    router
+        .layer(axum::middleware::from_fn(listener::accepted))
+        .with_state(app)
 }
 
 #[derive(Deserialize)]
@@ -437,7 +441,7 @@ pub async fn serve(
         sides.push(serve_side(side, router(app.clone()), stopped.clone()));
     }
     drop(stopped);
-    let service = router(app.clone()).into_make_service_with_connect_info::<Peer>();
+    let service = router(app.clone()).into_make_service_with_connect_info::<Accepted>();
     let (reason_tx, reason) = tokio::sync::oneshot::channel();
     let waiting = app.clone();
     axum::serve(listener, service)
@@ -466,7 +470,7 @@ fn serve_side(
     routes: Router,
     mut stopped: tokio::sync::watch::Receiver<()>,
 ) -> tokio::task::JoinHandle<()> {
-    let service = routes.into_make_service_with_connect_info::<Peer>();
+    let service = routes.into_make_service_with_connect_info::<Accepted>();
     tokio::spawn(async move {
         let until = async move {
             let _ = stopped.changed().await;
