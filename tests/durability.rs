@@ -95,18 +95,6 @@ fn have_strace() -> bool {
     true
 }
 
-/// The server's exit status, waiting at most `secs`.
-fn exit_within(server: &mut Server, secs: u64) -> Option<std::process::ExitStatus> {
-    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
-    while std::time::Instant::now() < deadline {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            return Some(status);
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    None
-}
-
 /// The emails of every record of the data folder, read by a restarted
 /// undersign (export, then decrypt).
 fn stored_emails(org: &Org) -> BTreeSet<String> {
