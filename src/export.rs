@@ -222,16 +222,18 @@ impl Item {
     }
 }
 
-/// One record of an export.
+/// One record of an export. Only the reader makes them, so the id is valid.
 pub struct Entry {
+    /// The id as written: 64 lowercase hex digits.
     pub id: String,
     pub ciphertext: Ciphertext,
+    record_id: RecordId,
 }
 
 impl Entry {
-    /// The record id (the reader checked that it is one).
+    /// The record id, parsed.
     pub fn record_id(&self) -> RecordId {
-        RecordId::from_hex(&self.id).unwrap_or(RecordId([0; 32]))
+        self.record_id
     }
 }
 
@@ -315,11 +317,12 @@ impl<R: BufRead> Reader<R> {
     /// One line as an item, if it is one of this version's kinds.
     fn parse_item(&self) -> Option<Item> {
         if let Ok(line) = serde_json::from_str::<RecordLine>(&self.buf) {
-            RecordId::from_hex(&line.id)?;
+            let record_id = RecordId::from_hex(&line.id)?;
             let ct = B64.decode(line.age.as_bytes()).ok()?;
             return Some(Item::Record(Entry {
                 id: line.id,
                 ciphertext: Ciphertext(ct),
+                record_id,
             }));
         }
         if self.header.v >= 2

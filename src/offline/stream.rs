@@ -101,6 +101,7 @@ pub fn open_all<R: BufRead + Send>(
                     Some(Ok(Item::Record(entry))) => {
                         if withdrawn.contains(&entry.record_id().0) {
                             dropped += 1;
+                            progress.inc(1);
                             continue;
                         }
                         chunk.push(entry);

@@ -10,13 +10,11 @@
 //! lifetime limits pause ([`Busy`]): the silence is the server's, not the
 //! client's.
 
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
-
-use std::future::Future;
-use std::pin::pin;
 use std::task::Poll;
+use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
