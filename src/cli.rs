@@ -289,18 +289,18 @@ pub fn run() -> Result<ExitCode> {
             let merged = undersign::merge::merge(&exports, &mut w)?;
             w.commit().with_context(|| output.display().to_string())?;
             eprintln!(
-                "undersign: merged {} of petition \"{}\" from {} exports ({} dropped, {} dropped) \
-                 into {}; it carries {}",
+                "undersign: merged {} of petition \"{}\" from {} exports ({} dropped) into {}; \
+                 {} dropped, {} carried",
                 count(merged.records, "record", "records"),
                 merged.petition,
                 exports.len(),
                 count(merged.duplicates, "duplicate", "duplicates"),
+                output.display(),
                 count(
                     merged.withdrawn_dropped,
                     "withdrawn record",
                     "withdrawn records"
                 ),
-                output.display(),
                 count(merged.withdrawn, "withdrawn id", "withdrawn ids"),
             );
             Ok(ExitCode::SUCCESS)
@@ -435,14 +435,14 @@ fn keygen_command(
 fn print_summary(job: &decrypt::Job, s: &decrypt::Summary) {
     let t = &s.tally;
     eprintln!(
-        "undersign: {}: {} written, {} dropped as withdrawn, {} dropped (same email), \
-         {} set aside as suspicious, {} failed to decrypt",
+        "undersign: {}: {} written, {} dropped (same email), \
+         {} set aside as suspicious, {} failed to decrypt, {} dropped as withdrawn",
         count(t.records, "record", "records"),
         t.kept,
-        t.withdrawn,
         count(t.duplicates, "duplicate", "duplicates"),
         t.suspicious,
-        t.failed
+        t.failed,
+        t.withdrawn
     );
     if t.flagged > 0 {
         let flags: Vec<String> = t.flags.iter().map(|(f, n)| format!("{f} {n}")).collect();

@@ -519,7 +519,8 @@ fn decrypt_drops_a_record_its_export_lists_as_withdrawn_and_says_so() {
         "the withdrawn signer is listed publicly"
     );
     assert!(
-        err.contains("3 records: 2 written, 1 dropped as withdrawn,"),
+        err.contains("3 records: 2 written, ")
+            && err.contains(" failed to decrypt, 1 dropped as withdrawn\n"),
         "{err}"
     );
 }
