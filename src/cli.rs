@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use sha2::{Digest, Sha256};
 
 use undersign::atomic::AtomicFile;
 use undersign::config::Config;
@@ -253,8 +254,9 @@ pub fn run() -> Result<ExitCode> {
                 n
             };
             eprintln!(
-                "undersign: exported {}",
-                count(n, "encrypted signature", "encrypted signatures")
+                "undersign: exported {} and {}",
+                count(n.records, "encrypted signature", "encrypted signatures"),
+                count(n.withdrawn, "withdrawn id", "withdrawn ids")
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -287,12 +289,19 @@ pub fn run() -> Result<ExitCode> {
             let merged = undersign::merge::merge(&exports, &mut w)?;
             w.commit().with_context(|| output.display().to_string())?;
             eprintln!(
-                "undersign: merged {} of petition \"{}\" from {} exports ({} dropped) into {}",
+                "undersign: merged {} of petition \"{}\" from {} exports ({} dropped) into {}; \
+                 {} dropped, {} carried",
                 count(merged.records, "record", "records"),
                 merged.petition,
                 exports.len(),
                 count(merged.duplicates, "duplicate", "duplicates"),
-                output.display()
+                output.display(),
+                count(
+                    merged.withdrawn_dropped,
+                    "withdrawn record",
+                    "withdrawn records"
+                ),
+                count(merged.withdrawn, "withdrawn id", "withdrawn ids"),
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -438,12 +447,13 @@ fn print_summary(job: &decrypt::Job, s: &decrypt::Summary) {
     let t = &s.tally;
     eprintln!(
         "undersign: {}: {} written, {} dropped (same email), \
-         {} set aside as suspicious, {} failed to decrypt",
+         {} set aside as suspicious, {} failed to decrypt, {} dropped as withdrawn",
         count(t.records, "record", "records"),
         t.kept,
         count(t.duplicates, "duplicate", "duplicates"),
         t.suspicious,
-        t.failed
+        t.failed,
+        t.withdrawn
     );
     if t.malformed > 0 {
         // Counted apart: not one of them is a signature the server wrote.
@@ -508,32 +518,16 @@ fn load_identities(paths: &[PathBuf], passphrase_file: Option<&Path>) -> Result<
 }
 
 /// Refuses (or warns) when the petition closed more than `retention_days` ago
-/// and no verified purge has happened since it closed.
+/// with signatures still stored. The running server checks again daily.
 fn check_retention(p: &undersign::config::Petition, store: &Store) -> Result<()> {
-    let (Some(days), Some(closes)) = (p.retention_days, p.closes) else {
-        return Ok(());
-    };
-    let deadline = closes + time::Duration::days(days as i64);
-    // Any record still here after the deadline is kept longer than promised,
-    // whatever was purged before: only an emptied folder satisfies retention.
-    if time::OffsetDateTime::now_utc() < deadline || store.count() == 0 {
-        return Ok(());
-    }
-    let message = format!(
-        "retention: this petition closed on {} and its signatures were to be purged by {}. Export them \
-         (`undersign export`), take the export offline, then run `undersign purge --data DIR --export FILE`",
-        // A bare closing date means "through that day": name that day.
-        (closes - time::Duration::SECOND).date(),
-        deadline.date()
-    );
-    match p.retention {
-        undersign::config::RetentionAction::Refuse => {
-            bail!("{message} (or set retention = \"warn\")")
-        }
-        undersign::config::RetentionAction::Warn => {
+    use undersign::retention::{self, Verdict};
+    match retention::check(p, store.count(), time::OffsetDateTime::now_utc()) {
+        Verdict::Within => Ok(()),
+        Verdict::Warn(message) => {
             println!("undersign: warning: {message}");
             Ok(())
         }
+        Verdict::Refuse(message) => bail!("{message}"),
     }
 }
 
@@ -871,18 +865,19 @@ fn purge(data: &Path, export_path: &Path) -> Result<ExitCode> {
             data.display()
         );
     }
+    // Each record's bytes, by digest: an export whose ciphertexts were swapped
+    // between ids must not delete the records really stored under them.
     let mut reader = export::Reader::new(open()?)?;
-    let mut ids = Vec::new();
-    while let Some(entry) = reader.next_entry() {
-        let entry = entry?;
-        let id = undersign::receipt::RecordId::from_hex(&entry.id).ok_or_else(|| {
-            anyhow::anyhow!("{}: a record id is malformed", export_path.display())
-        })?;
-        ids.push(id);
+    let mut held = Vec::new();
+    while let Some(item) = reader.next_item() {
+        if let export::Item::Record(entry) = item? {
+            let digest: [u8; 32] = Sha256::digest(entry.ciphertext.as_bytes()).into();
+            held.push((entry.record_id(), digest));
+        }
     }
     let now = undersign::guard::unix_now();
     let (deleted, remaining) = store
-        .purge(&ids, now)
+        .purge(&held, now)
         .with_context(|| export_path.display().to_string())?;
     println!(
         "undersign: deleted {deleted} signature(s) held in the export; {remaining} remain in {}",

@@ -1,12 +1,21 @@
 //! The export format: JSON Lines of ciphertext with a header and a checked trailer.
 //!
 //! ```text
-//! {"format":"undersign-export","v":1,"petition":"…","recipients":"<fingerprint>","count":N}
+//! {"format":"undersign-export","v":2,"petition":"…","recipients":"<fingerprint>","count":N}
+//! {"withdrawn":"<hex id>"}                        one per withdrawn record id, first
 //! {"id":"<hex>","age":"<base64 age file>"}        one per record
-//! {"trailer":true,"count":N,"sha256":"<hex of every record line, newlines included>"}
+//! {"trailer":true,"count":N,"withdrawn":W,"sha256":"<hex of every line in between, newlines included>"}
 //! ```
 //! The trailer makes a truncated or altered export an error, not a silent
 //! loss. Reading and writing both stream: memory does not grow with the export.
+//!
+//! Withdrawn ids travel with the records so that a withdrawal holds wherever
+//! the export goes: `merge` and `decrypt` drop every record whose id is
+//! withdrawn in any input. They come before the records, so a reader knows
+//! them all before the first record (and `decrypt` never opens a withdrawn
+//! one). Version 1 exports (no withdrawn lines, no `withdrawn` in the
+//! trailer) are still read. Each line is one [`Item`]; a new kind of line is
+//! one more variant, parsed in [`Reader`] and written by [`Writer`].
 
 use std::io::{self, BufRead, Read, Write};
 
@@ -19,6 +28,9 @@ use crate::receipt::RecordId;
 use crate::seal::Ciphertext;
 
 pub const FORMAT: &str = "undersign-export";
+
+/// The version this undersign writes. It reads this one and version 1.
+pub const VERSION: u32 = 2;
 
 /// Longest line read: a record is a few KiB (more with many recipients). A
 /// bound keeps a hostile or broken file from filling memory with one line.
@@ -35,11 +47,30 @@ pub struct Header {
     pub count: u64,
 }
 
+impl Header {
+    /// A header for what this undersign writes.
+    pub fn new(petition: String, recipients: String, count: u64) -> Header {
+        Header {
+            format: FORMAT.into(),
+            v: VERSION,
+            petition,
+            recipients,
+            count,
+        }
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Line {
+struct RecordLine {
     id: String,
     age: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WithdrawnLine {
+    withdrawn: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -47,6 +78,9 @@ struct Line {
 struct Trailer {
     trailer: bool,
     count: u64,
+    /// Version 2 and later; absent in version 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    withdrawn: Option<u64>,
     sha256: String,
 }
 
@@ -59,10 +93,12 @@ pub enum ExportError {
     Empty,
     #[error("line 1 is not an undersign export header")]
     BadHeader,
-    #[error("this export is format version {0}; this undersign reads version 1")]
+    #[error("this export is format version {0}; this undersign reads versions 1 and 2")]
     Version(u32),
     #[error("line {0} is not a valid export record")]
     BadLine(u64),
+    #[error("line {0}: a withdrawn id after the records (they come before the first record)")]
+    OutOfOrder(u64),
     #[error(
         "the export is truncated: it ends after {} without its trailer",
         crate::count(*.0, "record", "records")
@@ -72,30 +108,72 @@ pub enum ExportError {
         "the export was altered or damaged: its trailer counts {expected} records, {found} are present"
     )]
     CountMismatch { expected: u64, found: u64 },
+    #[error(
+        "the export was altered or damaged: its trailer counts {expected} withdrawn ids, {found} are present"
+    )]
+    WithdrawnMismatch { expected: u64, found: u64 },
     #[error("the export was altered or damaged: its records do not match the trailer's checksum")]
     HashMismatch,
     #[error("line {0} comes after the trailer")]
     AfterTrailer(u64),
 }
 
-/// Writes an export line by line.
+/// What an export holds, by kind of line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub records: u64,
+    /// Record ids withdrawn by their signers.
+    pub withdrawn: u64,
+}
+
+/// Writes an export line by line: withdrawn ids first, then records.
 pub struct Writer<W: Write> {
     out: W,
+    v: u32,
     hash: Sha256,
-    count: u64,
+    counts: Counts,
     line: String,
 }
 
 impl<W: Write> Writer<W> {
     pub fn new(mut out: W, header: &Header) -> io::Result<Self> {
+        if !(1..=VERSION).contains(&header.v) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "unknown export version",
+            ));
+        }
         serde_json::to_writer(&mut out, header)?;
         out.write_all(b"\n")?;
         Ok(Writer {
             out,
+            v: header.v,
             hash: Sha256::new(),
-            count: 0,
+            counts: Counts::default(),
             line: String::with_capacity(8192),
         })
+    }
+
+    fn put_line(&mut self) -> io::Result<()> {
+        self.hash.update(self.line.as_bytes());
+        self.out.write_all(self.line.as_bytes())
+    }
+
+    /// A record id its signer withdrew. Must come before every record.
+    pub fn withdrawn(&mut self, id: &RecordId) -> io::Result<()> {
+        if self.v < 2 || self.counts.records > 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "withdrawn ids are written before the records, in version 2",
+            ));
+        }
+        self.line.clear();
+        self.line.push_str("{\"withdrawn\":\"");
+        self.line.push_str(&id.to_hex());
+        self.line.push_str("\"}\n");
+        self.put_line()?;
+        self.counts.withdrawn += 1;
+        Ok(())
     }
 
     pub fn record(&mut self, id: &RecordId, ct: &[u8]) -> io::Result<()> {
@@ -105,45 +183,74 @@ impl<W: Write> Writer<W> {
         self.line.push_str("\",\"age\":\"");
         B64.encode_string(ct, &mut self.line);
         self.line.push_str("\"}\n");
-        self.hash.update(self.line.as_bytes());
-        self.out.write_all(self.line.as_bytes())?;
-        self.count += 1;
+        self.put_line()?;
+        self.counts.records += 1;
         Ok(())
     }
 
-    /// Writes the trailer and returns the number of records.
-    pub fn finish(mut self) -> io::Result<u64> {
+    /// Writes the trailer and returns what was written.
+    pub fn finish(mut self) -> io::Result<Counts> {
         let trailer = Trailer {
             trailer: true,
-            count: self.count,
+            count: self.counts.records,
+            withdrawn: (self.v >= 2).then_some(self.counts.withdrawn),
             sha256: hex::encode(self.hash.finalize()),
         };
         serde_json::to_writer(&mut self.out, &trailer)?;
         self.out.write_all(b"\n")?;
         self.out.flush()?;
-        Ok(self.count)
+        Ok(self.counts)
     }
 }
 
-/// Reads an export, checking the trailer when the records run out.
+/// One line of an export, after the header.
+pub enum Item {
+    /// A record id its signer withdrew: every record with this id is dropped,
+    /// in this export and in any it is merged with.
+    Withdrawn(RecordId),
+    /// A sealed signature.
+    Record(Entry),
+}
+
+impl Item {
+    /// Lines of a kind come together, in this order.
+    fn section(&self) -> u8 {
+        match self {
+            Item::Withdrawn(_) => 0,
+            Item::Record(_) => 1,
+        }
+    }
+}
+
+/// One record of an export. Only the reader makes them, so the id is valid.
+pub struct Entry {
+    /// The id as written: 64 lowercase hex digits.
+    pub id: String,
+    pub ciphertext: Ciphertext,
+    record_id: RecordId,
+}
+
+impl Entry {
+    /// The record id, parsed.
+    pub fn record_id(&self) -> RecordId {
+        self.record_id
+    }
+}
+
+/// Reads an export, checking the trailer when the lines run out.
 ///
-/// Records are handed out as they are read; the caller learns that the export
+/// Items are handed out as they are read; the caller learns that the export
 /// was truncated or altered only at the end, so anything that must not act on
 /// a bad export reads it through once with [`verify`] first.
 pub struct Reader<R: BufRead> {
     input: R,
     header: Header,
     hash: Sha256,
-    count: u64,
+    counts: Counts,
+    section: u8,
     line_no: u64,
     done: bool,
     buf: String,
-}
-
-/// One record of an export.
-pub struct Entry {
-    pub id: String,
-    pub ciphertext: Ciphertext,
 }
 
 impl<R: BufRead> Reader<R> {
@@ -158,7 +265,9 @@ impl<R: BufRead> Reader<R> {
                 .ok()
                 .and_then(|v| v.get("v")?.as_u64())
             {
-                Some(v) if v != 1 => ExportError::Version(v as u32),
+                Some(v) if !(1..=VERSION as u64).contains(&v) => {
+                    ExportError::Version(v.try_into().unwrap_or(u32::MAX))
+                }
                 _ => ExportError::BadHeader,
             }
         })?;
@@ -169,14 +278,15 @@ impl<R: BufRead> Reader<R> {
         if header.format != FORMAT || !petition_ok || !keys_ok {
             return Err(ExportError::BadHeader);
         }
-        if header.v != 1 {
+        if !(1..=VERSION).contains(&header.v) {
             return Err(ExportError::Version(header.v));
         }
         Ok(Reader {
             input,
             header,
             hash: Sha256::new(),
-            count: 0,
+            counts: Counts::default(),
+            section: 0,
             line_no: 1,
             done: false,
             buf: String::new(),
@@ -187,8 +297,13 @@ impl<R: BufRead> Reader<R> {
         &self.header
     }
 
-    /// The next record, `None` after a verified trailer, or the first error.
-    pub fn next_entry(&mut self) -> Option<Result<Entry, ExportError>> {
+    /// What has been read so far (all of it, once `next_item` gave `None`).
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+
+    /// The next line, `None` after a verified trailer, or the first error.
+    pub fn next_item(&mut self) -> Option<Result<Item, ExportError>> {
         if self.done {
             return None;
         }
@@ -199,14 +314,33 @@ impl<R: BufRead> Reader<R> {
         r
     }
 
-    fn read_one(&mut self) -> Option<Result<Entry, ExportError>> {
+    /// One line as an item, if it is one of this version's kinds.
+    fn parse_item(&self) -> Option<Item> {
+        if let Ok(line) = serde_json::from_str::<RecordLine>(&self.buf) {
+            let record_id = RecordId::from_hex(&line.id)?;
+            let ct = B64.decode(line.age.as_bytes()).ok()?;
+            return Some(Item::Record(Entry {
+                id: line.id,
+                ciphertext: Ciphertext(ct),
+                record_id,
+            }));
+        }
+        if self.header.v >= 2
+            && let Ok(line) = serde_json::from_str::<WithdrawnLine>(&self.buf)
+        {
+            return RecordId::from_hex(&line.withdrawn).map(Item::Withdrawn);
+        }
+        None
+    }
+
+    fn read_one(&mut self) -> Option<Result<Item, ExportError>> {
         self.buf.clear();
         match (&mut self.input)
             .take(MAX_LINE as u64)
             .read_line(&mut self.buf)
         {
             Err(e) => return Some(Err(e.into())),
-            Ok(0) => return Some(Err(ExportError::Truncated(self.count))),
+            Ok(0) => return Some(Err(ExportError::Truncated(self.counts.records))),
             Ok(_) => {}
         }
         self.line_no += 1;
@@ -214,31 +348,39 @@ impl<R: BufRead> Reader<R> {
             return Some(Err(if self.buf.len() >= MAX_LINE {
                 ExportError::BadLine(self.line_no)
             } else {
-                ExportError::Truncated(self.count)
+                ExportError::Truncated(self.counts.records)
             }));
         }
-        if let Ok(line) = serde_json::from_str::<Line>(&self.buf) {
-            let ct = B64.decode(line.age.as_bytes());
-            if RecordId::from_hex(&line.id).is_none() || ct.is_err() {
-                return Some(Err(ExportError::BadLine(self.line_no)));
+        if let Some(item) = self.parse_item() {
+            if item.section() < self.section {
+                return Some(Err(ExportError::OutOfOrder(self.line_no)));
             }
+            self.section = item.section();
             self.hash.update(self.buf.as_bytes());
-            self.count += 1;
-            return Some(Ok(Entry {
-                id: line.id,
-                ciphertext: Ciphertext(ct.unwrap_or_default()),
-            }));
+            match &item {
+                Item::Withdrawn(_) => self.counts.withdrawn += 1,
+                Item::Record(_) => self.counts.records += 1,
+            }
+            return Some(Ok(item));
         }
         let Ok(trailer) = serde_json::from_str::<Trailer>(&self.buf) else {
             return Some(Err(ExportError::BadLine(self.line_no)));
         };
-        if !trailer.trailer {
+        // Version 1 trailers count no withdrawn ids; later ones must.
+        if !trailer.trailer || trailer.withdrawn.is_some() != (self.header.v >= 2) {
             return Some(Err(ExportError::BadLine(self.line_no)));
         }
-        if trailer.count != self.count {
+        if trailer.count != self.counts.records {
             return Some(Err(ExportError::CountMismatch {
                 expected: trailer.count,
-                found: self.count,
+                found: self.counts.records,
+            }));
+        }
+        let withdrawn = trailer.withdrawn.unwrap_or(0);
+        if withdrawn != self.counts.withdrawn {
+            return Some(Err(ExportError::WithdrawnMismatch {
+                expected: withdrawn,
+                found: self.counts.withdrawn,
             }));
         }
         let digest = hex::encode(std::mem::take(&mut self.hash).finalize());
@@ -258,10 +400,10 @@ impl<R: BufRead> Reader<R> {
 /// Returns the header and the number of records.
 pub fn verify<R: BufRead>(input: R) -> Result<(Header, u64), ExportError> {
     let mut reader = Reader::new(input)?;
-    while let Some(entry) = reader.next_entry() {
-        entry?;
+    while let Some(item) = reader.next_item() {
+        item?;
     }
-    Ok((reader.header.clone(), reader.count))
+    Ok((reader.header.clone(), reader.counts.records))
 }
 
 #[cfg(test)]
@@ -293,23 +435,48 @@ mod tests {
     }
 
     fn header(count: u64) -> Header {
-        Header {
-            format: FORMAT.into(),
-            v: 1,
-            petition: "p".into(),
-            recipients: "f".into(),
-            count,
-        }
+        Header::new("p".into(), "f".into(), count)
     }
 
-    fn sample(n: u8) -> Vec<u8> {
+    /// `n` records after `withdrawn` withdrawn ids, in format `v`.
+    fn sample_v(v: u32, withdrawn: u8, n: u8) -> Vec<u8> {
         let mut out = Vec::new();
-        let mut w = Writer::new(&mut out, &header(n as u64)).unwrap();
+        let mut w = Writer::new(
+            &mut out,
+            &Header {
+                v,
+                ..header(n as u64)
+            },
+        )
+        .unwrap();
+        for i in 0..withdrawn {
+            w.withdrawn(&RecordId([100 + i; 32])).unwrap();
+        }
         for i in 0..n {
             w.record(&RecordId([i; 32]), &[i; 40]).unwrap();
         }
-        assert_eq!(w.finish().unwrap(), n as u64);
+        let counts = w.finish().unwrap();
+        assert_eq!(
+            counts,
+            Counts {
+                records: n as u64,
+                withdrawn: withdrawn as u64
+            }
+        );
         out
+    }
+
+    fn sample(n: u8) -> Vec<u8> {
+        sample_v(VERSION, 1, n)
+    }
+
+    fn read_all(data: &[u8]) -> Result<Vec<Item>, ExportError> {
+        let mut r = Reader::new(data)?;
+        let mut items = Vec::new();
+        while let Some(item) = r.next_item() {
+            items.push(item?);
+        }
+        Ok(items)
     }
 
     #[test]
@@ -318,13 +485,109 @@ mod tests {
         let mut r = Reader::new(&data[..]).unwrap();
         assert_eq!(r.header(), &header(3));
         let mut n = 0;
-        while let Some(e) = r.next_entry() {
-            let e = e.unwrap();
-            assert_eq!(e.ciphertext.as_bytes(), &[n; 40]);
-            n += 1;
+        let mut withdrawn = Vec::new();
+        while let Some(item) = r.next_item() {
+            match item.unwrap() {
+                Item::Withdrawn(id) => withdrawn.push(id),
+                Item::Record(e) => {
+                    assert_eq!(e.ciphertext.as_bytes(), &[n; 40]);
+                    assert_eq!(e.record_id(), RecordId([n; 32]));
+                    n += 1;
+                }
+            }
         }
         assert_eq!(n, 3);
+        assert_eq!(withdrawn, [RecordId([100; 32])]);
+        assert_eq!(
+            r.counts(),
+            Counts {
+                records: 3,
+                withdrawn: 1
+            }
+        );
         assert_eq!(verify(&sample(0)[..]).unwrap().1, 0);
+    }
+
+    #[test]
+    fn version_2_lists_withdrawn_ids_before_the_records_under_the_trailer() {
+        let text = String::from_utf8(sample_v(2, 2, 1)).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].contains("\"v\":2"), "{}", lines[0]);
+        assert_eq!(
+            lines[1],
+            format!("{{\"withdrawn\":\"{}\"}}", "64".repeat(32))
+        );
+        assert!(lines[3].starts_with("{\"id\":"));
+        let trailer = lines[4];
+        assert!(
+            trailer.starts_with("{\"trailer\":true,\"count\":1,\"withdrawn\":2,\"sha256\":"),
+            "{trailer}"
+        );
+        // The checksum covers the withdrawn lines too.
+        let mut flipped = text.clone().into_bytes();
+        let at = lines[0].len() + 20;
+        flipped[at] = if flipped[at] == b'0' { b'1' } else { b'0' };
+        assert!(matches!(
+            verify(&flipped[..]),
+            Err(ExportError::HashMismatch)
+        ));
+        // A withdrawn line dropped, or one moved after the records: refused.
+        let dropped = [lines[0], lines[2], lines[3], lines[4], ""].join("\n");
+        assert!(matches!(
+            verify(dropped.as_bytes()),
+            Err(ExportError::WithdrawnMismatch {
+                expected: 2,
+                found: 1
+            })
+        ));
+        let moved = [lines[0], lines[2], lines[3], lines[1], lines[4], ""].join("\n");
+        assert!(matches!(
+            verify(moved.as_bytes()),
+            Err(ExportError::OutOfOrder(4))
+        ));
+        // The writer keeps the same order.
+        let mut out = Vec::new();
+        let mut w = Writer::new(&mut out, &header(1)).unwrap();
+        w.record(&RecordId([1; 32]), b"x").unwrap();
+        assert!(w.withdrawn(&RecordId([2; 32])).is_err());
+    }
+
+    #[test]
+    fn version_1_exports_still_read_and_hold_no_withdrawn_ids() {
+        let v1 = sample_v(1, 0, 2);
+        let text = String::from_utf8(v1.clone()).unwrap();
+        assert!(text.starts_with("{\"format\":\"undersign-export\",\"v\":1,"));
+        assert!(!text.contains("withdrawn"), "{text}");
+        let items = read_all(&v1).unwrap();
+        assert_eq!(items.len(), 2);
+        assert!(items.iter().all(|i| matches!(i, Item::Record(_))));
+        // A version 1 writer takes no withdrawn id…
+        let mut w = Writer::new(Vec::new(), &Header { v: 1, ..header(0) }).unwrap();
+        assert!(w.withdrawn(&RecordId([2; 32])).is_err());
+        // …and a version 1 reader no withdrawn line, nor a version 2 trailer.
+        let (head, rest) = text.split_once('\n').unwrap();
+        let with_line = format!("{head}\n{{\"withdrawn\":\"{}\"}}\n{rest}", "00".repeat(32));
+        assert!(matches!(
+            verify(with_line.as_bytes()),
+            Err(ExportError::BadLine(2))
+        ));
+        let v2_trailer = text.replace(
+            "\"count\":2,\"sha256\"",
+            "\"count\":2,\"withdrawn\":0,\"sha256\"",
+        );
+        assert_ne!(v2_trailer, text);
+        assert!(matches!(
+            verify(v2_trailer.as_bytes()),
+            Err(ExportError::BadLine(4))
+        ));
+        // A version 2 trailer must count the withdrawn ids.
+        let v2 = String::from_utf8(sample_v(2, 0, 1)).unwrap();
+        let bare = v2.replace(",\"withdrawn\":0", "");
+        assert_ne!(bare, v2);
+        assert!(matches!(
+            verify(bare.as_bytes()),
+            Err(ExportError::BadLine(3))
+        ));
     }
 
     #[test]
@@ -385,7 +648,7 @@ mod tests {
         data.extend_from_slice(b"{\"id\":\"00\",\"age\":\"\"}\n");
         assert!(matches!(
             verify(&data[..]).unwrap_err(),
-            ExportError::AfterTrailer(4)
+            ExportError::AfterTrailer(5)
         ));
     }
 
@@ -403,10 +666,15 @@ mod tests {
 
     #[test]
     fn other_versions_are_named() {
-        let data = b"{\"format\":\"undersign-export\",\"v\":2,\"petition\":\"p\",\"recipients\":\"f\",\"count\":0,\"new\":1}\n";
+        let data = b"{\"format\":\"undersign-export\",\"v\":3,\"petition\":\"p\",\"recipients\":\"f\",\"count\":0,\"new\":1}\n";
         assert!(matches!(
             verify(&data[..]).unwrap_err(),
-            ExportError::Version(2)
+            ExportError::Version(3)
+        ));
+        let data = b"{\"format\":\"undersign-export\",\"v\":3,\"petition\":\"p\",\"recipients\":\"f\",\"count\":0}\n";
+        assert!(matches!(
+            verify(&data[..]).unwrap_err(),
+            ExportError::Version(3)
         ));
     }
 }

@@ -19,6 +19,7 @@ pub mod offline;
 pub mod receipt;
 pub mod record;
 pub mod remote;
+pub mod retention;
 pub mod seal;
 pub mod store;
 pub mod web;

@@ -1,21 +1,29 @@
 //! The only module that touches sled: sealed records in, sealed records out.
 //!
-//! Trees: `signatures` (record id → age file) and `meta` (schema version,
-//! petition slug, recipients fingerprint). Nothing here ever sees plaintext.
+//! Trees: `signatures` (record id → age file), `withdrawn` (record id → nothing:
+//! the ids signers withdrew, so exports can carry the withdrawal to every copy
+//! of the record) and `meta` (schema version, petition slug, recipients
+//! fingerprint). Nothing here ever sees plaintext.
 //!
 //! Writes go through one [`Committer`] thread (group commit): it takes every
 //! waiting operation off a channel, applies them as one sled batch, flushes
 //! once, `fdatasync`s sled's files, and only then answers each waiter. sled
 //! 0.34's own `flush` ends in `sync_file_range`, which survives a killed
 //! process but not a power cut on a disk with a write-back cache.
+//!
+//! The first failed write is final: the store refuses every later one and
+//! says so ([`Store::failure`]). After a failed `fdatasync` Linux may drop the
+//! unwritten pages and report a later sync as successful over the hole
+//! (PostgreSQL's "fsyncgate"), so nothing written afterwards could be trusted.
 
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
-use tokio::sync::{mpsc, oneshot};
+use sha2::{Digest, Sha256};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::export;
 use crate::receipt::RecordId;
@@ -36,27 +44,50 @@ pub enum StoreError {
     Schema(String),
     #[error("storage failed: {0}")]
     Write(String),
+    #[error("{0}; nothing more is written")]
+    Failed(String),
     #[error("storage is shutting down")]
     Closed,
     #[error("cannot write the export: {0}")]
     Export(#[from] io::Error),
     #[error("{0} record(s) of the export are not in this data folder: nothing was deleted")]
     NotInStore(u64),
+    #[error(
+        "{0} record(s) of the export differ from the ones stored under the same id \
+         (the export was altered): nothing was deleted"
+    )]
+    Differs(u64),
 }
 
 fn write_err(e: impl std::fmt::Display) -> StoreError {
     StoreError::Write(e.to_string())
 }
 
+impl StoreError {
+    /// The same failure again, for each waiter of a batch.
+    fn again(&self) -> StoreError {
+        match self {
+            StoreError::Failed(why) => StoreError::Failed(why.clone()),
+            StoreError::Write(why) => StoreError::Write(why.clone()),
+            other => StoreError::Write(other.to_string()),
+        }
+    }
+}
+
 /// The opened data folder.
 pub struct Store {
     db: sled::Db,
     signatures: sled::Tree,
+    withdrawn: sled::Tree,
     meta: sled::Tree,
     dir: PathBuf,
     /// sled's segment log, kept open so each batch's `fdatasync` costs no `open`.
     log: File,
     count: AtomicU64,
+    /// Why the first failed write failed; set once, never cleared.
+    failure: OnceLock<String>,
+    /// Tells whoever waits in [`Store::failed`] that `failure` is set.
+    failed: watch::Sender<bool>,
 }
 
 impl std::fmt::Debug for Store {
@@ -96,6 +127,9 @@ impl Store {
         let signatures = db
             .open_tree("signatures")
             .map_err(|e| open_err(e.to_string()))?;
+        let withdrawn = db
+            .open_tree("withdrawn")
+            .map_err(|e| open_err(e.to_string()))?;
         let meta = db.open_tree("meta").map_err(|e| open_err(e.to_string()))?;
         match meta.get("schema").map_err(|e| open_err(e.to_string()))? {
             None => {
@@ -110,9 +144,12 @@ impl Store {
             count: AtomicU64::new(signatures.len() as u64),
             db,
             signatures,
+            withdrawn,
             meta,
             dir: dir.to_path_buf(),
             log,
+            failure: OnceLock::new(),
+            failed: watch::Sender::new(false),
         };
         store.sync().map_err(|e| open_err(e.to_string()))?;
         // New files' directory entries must be durable too.
@@ -158,6 +195,30 @@ impl Store {
         self.signatures.contains_key(id.0).map_err(write_err)
     }
 
+    /// Record ids withdrawn here (whether or not this folder held the record).
+    pub fn withdrawn_count(&self) -> u64 {
+        self.withdrawn.len() as u64
+    }
+
+    /// Why writing failed, once it has: from then on nothing is written.
+    pub fn failure(&self) -> Option<&str> {
+        self.failure.get().map(String::as_str)
+    }
+
+    /// Returns once a write has failed, with why.
+    pub async fn failed(&self) -> String {
+        let mut rx = self.failed.subscribe();
+        // The sender lives as long as `self`, so this only ends by failing.
+        let _ = rx.wait_for(|failed| *failed).await;
+        self.failure().unwrap_or_default().to_string()
+    }
+
+    /// Makes the store refuse every later write.
+    pub(crate) fn fail(&self, why: &StoreError) {
+        let _ = self.failure.set(why.to_string());
+        self.failed.send_replace(true);
+    }
+
     fn meta_string(&self, key: &str) -> String {
         self.meta
             .get(key)
@@ -179,19 +240,26 @@ impl Store {
     }
 
     /// Deletes exactly the given records, all or none: every one must be
-    /// present. Durable before it returns. Gives (deleted, remaining).
-    pub fn purge(&self, ids: &[RecordId], now: u64) -> Result<(u64, u64), StoreError> {
-        let mut missing = 0;
-        for id in ids {
-            if !self.contains(id)? {
-                missing += 1;
+    /// stored with exactly the bytes whose SHA-256 is given, so an export whose
+    /// ciphertexts were swapped or replaced deletes nothing. The withdrawn ids
+    /// stay. Durable before it returns. Gives (deleted, remaining).
+    pub fn purge(&self, held: &[(RecordId, [u8; 32])], now: u64) -> Result<(u64, u64), StoreError> {
+        let (mut missing, mut differ) = (0, 0);
+        for (id, sha256) in held {
+            match self.signatures.get(id.0).map_err(write_err)? {
+                None => missing += 1,
+                Some(stored) if Sha256::digest(&stored).as_slice() != sha256 => differ += 1,
+                Some(_) => {}
             }
         }
         if missing > 0 {
             return Err(StoreError::NotInStore(missing));
         }
+        if differ > 0 {
+            return Err(StoreError::Differs(differ));
+        }
         let mut batch = sled::Batch::default();
-        for id in ids {
+        for (id, _) in held {
             batch.remove(&id.0);
         }
         self.signatures.apply_batch(batch).map_err(write_err)?;
@@ -202,56 +270,51 @@ impl Store {
         self.sync().map_err(write_err)?;
         let remaining = self.signatures.len() as u64;
         self.count.store(remaining, Ordering::Relaxed);
-        Ok((ids.len() as u64, remaining))
+        Ok((held.len() as u64, remaining))
     }
 
-    /// Streams every stored ciphertext as an export.
-    pub fn export<W: Write>(&self, out: W) -> Result<u64, StoreError> {
-        let header = export::Header {
-            format: export::FORMAT.into(),
-            v: 1,
-            petition: self.meta_string("petition"),
-            recipients: self.meta_string("recipients"),
-            count: self.signatures.len() as u64,
+    /// Streams every withdrawn id, then every stored ciphertext, as an export.
+    pub fn export<W: Write>(&self, out: W) -> Result<export::Counts, StoreError> {
+        let header = export::Header::new(
+            self.meta_string("petition"),
+            self.meta_string("recipients"),
+            self.signatures.len() as u64,
+        );
+        let key = |k: &[u8]| -> Result<RecordId, StoreError> {
+            Ok(RecordId(k.try_into().map_err(|_| {
+                StoreError::Write("a stored key is malformed".into())
+            })?))
         };
         let mut w = export::Writer::new(out, &header)?;
+        for item in self.withdrawn.iter().keys() {
+            w.withdrawn(&key(&item.map_err(write_err)?)?)?;
+        }
         for item in self.signatures.iter() {
             let (k, v) = item.map_err(write_err)?;
-            let id = RecordId(
-                k.as_ref()
-                    .try_into()
-                    .map_err(|_| StoreError::Write("a stored key is malformed".into()))?,
-            );
-            w.record(&id, &v)?;
+            w.record(&key(&k)?, &v)?;
         }
         Ok(w.finish()?)
     }
 
     /// Applies a batch, then makes it durable: sled flush, then fdatasync.
+    /// The first failure is final (see the module comment).
     fn commit(&self, ops: &[Op]) -> Result<Vec<bool>, StoreError> {
-        let mut batch = sled::Batch::default();
-        let mut results = Vec::with_capacity(ops.len());
+        if let Some(why) = self.failure.get() {
+            return Err(StoreError::Failed(why.clone()));
+        }
+        let applied = self.apply(ops).and_then(|results| {
+            self.db.flush().map_err(write_err)?;
+            self.sync().map_err(write_err)?;
+            Ok(results)
+        });
+        let results = applied.inspect_err(|e| self.fail(e))?;
         let mut delta: i64 = 0;
-        for op in ops {
+        for (op, &r) in ops.iter().zip(&results) {
             match op {
-                Op::Insert(id, ct) => {
-                    batch.insert(&id.0, ct.as_bytes());
-                    results.push(true);
-                    delta += 1;
-                }
-                Op::Remove(id) => {
-                    // Within one batch a record is inserted and removed by different
-                    // signers only if their 128-bit codes collide: ignore that case.
-                    let present = self.signatures.contains_key(id.0).map_err(write_err)?;
-                    batch.remove(&id.0);
-                    results.push(present);
-                    delta -= i64::from(present);
-                }
+                Op::Insert(..) => delta += 1,
+                Op::Remove(_) => delta -= i64::from(r),
             }
         }
-        self.signatures.apply_batch(batch).map_err(write_err)?;
-        self.db.flush().map_err(write_err)?;
-        self.sync().map_err(write_err)?;
         if delta >= 0 {
             self.count.fetch_add(delta as u64, Ordering::Relaxed);
         } else {
@@ -259,6 +322,50 @@ impl Store {
                 .fetch_sub(delta.unsigned_abs(), Ordering::Relaxed);
         }
         Ok(results)
+    }
+
+    /// Applies a batch (not yet durable). Says for each op whether it found
+    /// its record (inserts always do).
+    fn apply(&self, ops: &[Op]) -> Result<Vec<bool>, StoreError> {
+        if ops.iter().all(|op| matches!(op, Op::Insert(..))) {
+            let mut batch = sled::Batch::default();
+            for op in ops {
+                if let Op::Insert(id, ct) = op {
+                    batch.insert(&id.0, ct.as_bytes());
+                }
+            }
+            self.signatures.apply_batch(batch).map_err(write_err)?;
+            return Ok(vec![true; ops.len()]);
+        }
+        // A withdrawal deletes the record and notes its id in one transaction:
+        // no crash can leave the record gone here but its withdrawal unknown to
+        // the exports that must carry it. Noted even when this folder never held
+        // the record: another instance, or an older export, may hold it.
+        // Within one batch a record is inserted and removed by different signers
+        // only if their 128-bit codes collide: ignore that case.
+        use sled::transaction::{TransactionError, Transactional};
+        (&self.signatures, &self.withdrawn)
+            .transaction(|(signatures, withdrawn)| {
+                let mut results = Vec::with_capacity(ops.len());
+                for op in ops {
+                    match op {
+                        Op::Insert(id, ct) => {
+                            signatures.insert(&id.0[..], ct.as_bytes())?;
+                            results.push(true);
+                        }
+                        Op::Remove(id) => {
+                            let present = signatures.remove(&id.0[..])?.is_some();
+                            withdrawn.insert(&id.0[..], &[][..])?;
+                            results.push(present);
+                        }
+                    }
+                }
+                Ok(results)
+            })
+            .map_err(|e: TransactionError<std::convert::Infallible>| match e {
+                TransactionError::Storage(e) => write_err(e),
+                TransactionError::Abort(never) => match never {},
+            })
     }
 
     /// fdatasync of sled's files: the segment log, and any blob files.
@@ -281,6 +388,14 @@ enum Op {
 }
 
 type Reply = oneshot::Sender<Result<bool, StoreError>>;
+
+tokio::task_local! {
+    /// Set by a caller that bounds its own time (the web layer's request
+    /// timeout) and must learn when it hands a write over: from then on the
+    /// write happens whatever the caller does, so its answer must be awaited,
+    /// never replaced by a timeout.
+    pub static HANDED_OVER: Arc<std::sync::atomic::AtomicBool>;
+}
 
 /// The handle request handlers use to write. Cloning is cheap.
 ///
@@ -327,13 +442,12 @@ impl Committer {
                                 let _ = reply.send(Ok(r));
                             }
                         }
+                        // Every waiter hears of it (a 503, no receipt). The store
+                        // now refuses every later batch too, and the server, which
+                        // waits in `Store::failed`, stops.
                         Err(e) => {
-                            eprintln!(
-                                "undersign: storage error, {} signer(s) told to retry: {e}",
-                                replies.len()
-                            );
                             for reply in replies.drain(..) {
-                                let _ = reply.send(Err(StoreError::Write(e.to_string())));
+                                let _ = reply.send(Err(e.again()));
                             }
                         }
                     }
@@ -345,12 +459,18 @@ impl Committer {
     }
 
     async fn submit(&self, op: Op) -> Result<bool, StoreError> {
-        let (reply, answer) = oneshot::channel();
-        self.tx
-            .send((op, reply))
-            .await
-            .map_err(|_| StoreError::Closed)?;
-        answer.await.map_err(|_| StoreError::Closed)?
+        let _ = HANDED_OVER.try_with(|flag| flag.store(true, Ordering::SeqCst));
+        let tx = self.tx.clone();
+        // Its own task: once a write is handed over, dropping the caller (a
+        // connection closed, a request timed out) cannot cancel it halfway; it
+        // is queued, committed and answered whatever the caller does.
+        tokio::spawn(async move {
+            let (reply, answer) = oneshot::channel();
+            tx.send((op, reply)).await.map_err(|_| StoreError::Closed)?;
+            answer.await.map_err(|_| StoreError::Closed)?
+        })
+        .await
+        .map_err(|_| StoreError::Closed)?
     }
 
     /// Stores a sealed record; returns once it is durable on disk.
@@ -399,12 +519,126 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         assert_eq!(store.count(), 49);
         let mut out = Vec::new();
-        assert_eq!(store.export(&mut out).unwrap(), 49);
+        assert_eq!(
+            store.export(&mut out).unwrap(),
+            export::Counts {
+                records: 49,
+                withdrawn: 1
+            }
+        );
         let (header, n) = export::verify(&out[..]).unwrap();
         assert_eq!(
             (header.petition.as_str(), header.recipients.as_str(), n),
             ("p", "0f", 49)
         );
+    }
+
+    /// The withdrawn ids and record ids (first byte) of the store's export.
+    fn exported(store: &Store) -> (Vec<u8>, Vec<u8>) {
+        let mut out = Vec::new();
+        store.export(&mut out).unwrap();
+        let mut reader = export::Reader::new(&out[..]).unwrap();
+        let (mut withdrawn, mut records) = (Vec::new(), Vec::new());
+        while let Some(item) = reader.next_item() {
+            match item.unwrap() {
+                export::Item::Withdrawn(id) => withdrawn.push(id.0[0]),
+                export::Item::Record(e) => records.push(e.record_id().0[0]),
+            }
+        }
+        (withdrawn, records)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_withdrawal_is_noted_whether_or_not_the_record_was_here_and_survives_purge() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Arc::new(Store::open(dir.path()).unwrap());
+            store.bind("p", "0f").unwrap();
+            let (c, handle) = Committer::start(store.clone());
+            for i in 1..=3 {
+                c.insert(RecordId([i; 32]), ct(i)).await.unwrap();
+            }
+            assert!(c.remove(RecordId([2; 32])).await.unwrap());
+            // Signed on another instance: nothing here, but the withdrawal is noted.
+            assert!(!c.remove(RecordId([9; 32])).await.unwrap());
+            assert_eq!(store.withdrawn_count(), 2);
+            drop(c);
+            handle.join().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(exported(&store), (vec![2, 9], vec![1, 3]));
+        let held: Vec<_> = [1u8, 3]
+            .iter()
+            .map(|&i| (RecordId([i; 32]), Sha256::digest(ct(i).as_bytes()).into()))
+            .collect();
+        assert_eq!(store.purge(&held, 1).unwrap(), (2, 0));
+        assert_eq!(
+            exported(&store),
+            (vec![2, 9], vec![]),
+            "purge keeps the withdrawn ids"
+        );
+    }
+
+    #[test]
+    fn purge_deletes_nothing_unless_every_record_holds_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(dir.path()).unwrap());
+        store.bind("p", "0f").unwrap();
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let (c, handle) = Committer::start(store.clone());
+        runtime.block_on(async {
+            for i in 1..=2 {
+                c.insert(RecordId([i; 32]), ct(i)).await.unwrap();
+            }
+        });
+        drop(c);
+        handle.join().unwrap();
+        let digest = |i: u8| -> [u8; 32] { Sha256::digest(ct(i).as_bytes()).into() };
+        // The two ciphertexts swapped between the ids.
+        let swapped = [
+            (RecordId([1; 32]), digest(2)),
+            (RecordId([2; 32]), digest(1)),
+        ];
+        assert!(matches!(
+            store.purge(&swapped, 1),
+            Err(StoreError::Differs(2))
+        ));
+        let absent = [
+            (RecordId([1; 32]), digest(1)),
+            (RecordId([7; 32]), digest(7)),
+        ];
+        assert!(matches!(
+            store.purge(&absent, 1),
+            Err(StoreError::NotInStore(1))
+        ));
+        assert_eq!(store.count(), 2);
+        assert_eq!(exported(&store).1, [1, 2], "nothing was deleted");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn after_a_failed_write_nothing_more_is_written_or_acknowledged() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(dir.path()).unwrap());
+        store.bind("p", "0f").unwrap();
+        let (c, handle) = Committer::start(store.clone());
+        c.insert(RecordId([1; 32]), ct(1)).await.unwrap();
+        let waiting = tokio::spawn({
+            let store = store.clone();
+            async move { store.failed().await }
+        });
+        store.fail(&StoreError::Write("fdatasync: Input/output error".into()));
+        assert_eq!(
+            waiting.await.unwrap(),
+            "storage failed: fdatasync: Input/output error"
+        );
+        let refused = c.insert(RecordId([2; 32]), ct(2)).await.unwrap_err();
+        assert!(matches!(refused, StoreError::Failed(_)), "{refused}");
+        assert!(c.remove(RecordId([1; 32])).await.is_err());
+        assert!(!store.contains(&RecordId([2; 32])).unwrap());
+        assert!(store.contains(&RecordId([1; 32])).unwrap());
+        assert_eq!(store.count(), 1);
+        drop(c);
+        handle.join().unwrap();
     }
 
     #[test]

@@ -78,8 +78,8 @@ fn killed_server_loses_no_acknowledged_signature() {
     );
 }
 
-#[test]
-fn every_acknowledged_batch_is_fdatasynced() {
+/// Whether strace is here; CI must have it.
+fn have_strace() -> bool {
     if std::process::Command::new("strace")
         .arg("-V")
         .output()
@@ -90,6 +90,23 @@ fn every_acknowledged_batch_is_fdatasynced() {
             "CI must have strace: .ci/run installs it"
         );
         eprintln!("skipped: this test needs strace (apt-get install strace)");
+        return false;
+    }
+    true
+}
+
+/// The emails of every record of the data folder, read by a restarted
+/// undersign (export, then decrypt).
+fn stored_emails(org: &Org) -> BTreeSet<String> {
+    org.decrypt(&org.export())
+        .iter()
+        .map(|r| r["email"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_acknowledged_batch_is_fdatasynced() {
+    if !have_strace() {
         return;
     }
     let org = Org::new();
@@ -139,7 +156,7 @@ fn every_acknowledged_batch_is_fdatasynced() {
 }
 
 #[test]
-fn a_full_disk_refuses_with_503_and_loses_nothing_acknowledged() {
+fn a_full_disk_refuses_with_503_stops_the_server_and_loses_nothing_acknowledged() {
     let org = Org::new();
     let mnt = org.path("small-disk");
     std::fs::create_dir(&mnt).unwrap();
@@ -188,16 +205,32 @@ fn a_full_disk_refuses_with_503_and_loses_nothing_acknowledged() {
     let refused = refused.expect("a 1.5 MiB disk never filled");
     assert_eq!(refused.status, 503, "{}", refused.text());
     assert!(refused.json().get("receipt").is_none());
-    // The server keeps running and keeps answering.
-    assert_eq!(server.get("/healthz").status, 200);
-    let again = server.sign_json(&pairs(&signer("Full", "again", "", "again@example.org")));
-    assert!(again.status == 503 || again.receipt().is_some());
-    if again.receipt().is_some() {
-        acked.insert("again@example.org".into());
-    }
-    server.kill();
+    // The server stops rather than acknowledge anything after a failed write,
+    // with one clear line and a non-zero exit.
+    let status =
+        exit_within(&mut server, 30).expect("the server kept running after a failed write");
+    assert!(!status.success());
+    let out = server.output();
+    let last = out.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("undersign: error: storage failed: ")
+            && last
+                .ends_with("stopped so that no later signature is acknowledged over a lost write"),
+        "{out}"
+    );
+    let again = request(
+        &server.addr,
+        "POST",
+        "/sign",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "application/json"),
+        ],
+        form(&pairs(&signer("Full", "again", "", "again@example.org"))).as_bytes(),
+    );
+    assert!(again.receipt().is_none());
 
-    // Read the full disk's store from a roomy copy.
+    // Restarted on a disk with room, every acknowledged signature is there.
     let copy = org.path("copy");
     assert!(
         std::process::Command::new("cp")
@@ -209,13 +242,159 @@ fn a_full_disk_refuses_with_503_and_loses_nothing_acknowledged() {
             .success()
     );
     org.data = copy;
-    let stored: BTreeSet<String> = org
-        .decrypt(&org.export())
-        .iter()
-        .map(|r| r["email"].as_str().unwrap().to_string())
-        .collect();
+    let mut restarted = Server::start(&org);
+    assert_eq!(restarted.get("/healthz").text(), "ok\n");
+    assert!(restarted.stop().success());
+    let stored = stored_emails(&org);
     assert!(
         acked.is_subset(&stored),
         "an acknowledged signature is missing after the disk filled"
+    );
+}
+
+#[test]
+fn a_failed_fdatasync_stops_the_server_and_nothing_later_is_acknowledged() {
+    if !have_strace() {
+        return;
+    }
+    let org = Org::new();
+    // The commit thread's third fdatasync fails, once: Linux may then have
+    // dropped the batch's pages, and the next sync would "succeed" over the hole.
+    let mut server = Server::start_with(
+        &org,
+        &org.config("[limits]\nenabled = false\n"),
+        &[],
+        &[
+            "strace",
+            "-f",
+            "-qq",
+            "-o",
+            "/dev/null",
+            "-e",
+            "trace=fdatasync",
+            "-e",
+            "inject=fdatasync:error=EIO:when=3",
+        ],
+    );
+    let mut acked = BTreeSet::new();
+    let mut answers = Vec::new();
+    for i in 0..6 {
+        let email = format!("eio-{i}@example.org");
+        let r = server.sign_json(&pairs(&signer("Eio", &i.to_string(), "", &email)));
+        if r.receipt().is_some() {
+            acked.insert(email);
+        }
+        answers.push(r.status);
+    }
+    let refused = answers
+        .iter()
+        .position(|&s| s != 200)
+        .expect("the injected error refused nothing");
+    assert_eq!(answers[refused], 503, "{answers:?}");
+    assert!(
+        answers[refused + 1..].iter().all(|&s| s != 200),
+        "a signature was acknowledged after a failed fdatasync: {answers:?}"
+    );
+    let status =
+        exit_within(&mut server, 30).expect("the server kept running after a failed fdatasync");
+    assert!(!status.success());
+    let out = server.output();
+    assert_eq!(
+        out.matches("storage failed").count(),
+        1,
+        "one clear line: {out}"
+    );
+    assert!(out.contains("storage failed: Input/output error"), "{out}");
+
+    let stored = stored_emails(&org);
+    assert!(
+        acked.is_subset(&stored),
+        "an acknowledged signature is missing"
+    );
+}
+
+#[test]
+fn a_slow_disk_under_a_short_request_timeout_still_answers_every_stored_signature() {
+    if !have_strace() {
+        return;
+    }
+    let org = Org::new();
+    // Each fdatasync takes 1.5 s; requests time out after 1 s.
+    let config = org.config("[limits]\nenabled = false\nrequest_timeout_seconds = 1\n");
+    let server = Server::start_with(
+        &org,
+        &config,
+        &[],
+        &[
+            "strace",
+            "-f",
+            "-qq",
+            "-o",
+            "/dev/null",
+            "-e",
+            "trace=fdatasync",
+            "-e",
+            "inject=fdatasync:delay_enter=1500000",
+        ],
+    );
+    let answers: Vec<(String, Response)> = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..6)
+            .map(|i| {
+                let server = &server;
+                scope.spawn(move || {
+                    let email = format!("slow-{i}@example.org");
+                    let r = server.sign_json(&pairs(&signer("Slow", &i.to_string(), "", &email)));
+                    (email, r)
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    // And a withdrawal: it answers too, and takes effect.
+    let (withdrawn_email, code) = answers
+        .iter()
+        .find_map(|(e, r)| Some((e.clone(), r.receipt()?)))
+        .expect("no signature got its receipt on a slow disk");
+    let w = server.request(
+        "POST",
+        "/withdraw",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "application/json"),
+        ],
+        format!("code={code}").as_bytes(),
+    );
+    assert_eq!(w.status, 200, "{}", w.text());
+    drop(server);
+
+    let stored = stored_emails(&org);
+    let mut receipts = 0;
+    for (email, r) in &answers {
+        match r.receipt() {
+            Some(_) => {
+                receipts += 1;
+                assert!(
+                    stored.contains(email) || *email == withdrawn_email,
+                    "a receipt for a signature that is not stored"
+                );
+            }
+            None => {
+                assert!(
+                    matches!(r.status, 408 | 503),
+                    "neither a receipt nor a refusal: {}",
+                    r.status
+                );
+                assert!(!stored.contains(email), "refused, yet stored");
+            }
+        }
+    }
+    assert!(
+        !stored.contains(&withdrawn_email),
+        "the withdrawal answered but did not happen"
+    );
+    assert_eq!(
+        receipts,
+        stored.len() + 1,
+        "receipts and stored records differ"
     );
 }

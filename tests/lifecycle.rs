@@ -416,3 +416,234 @@ fn retention_refuses_to_serve_until_a_verified_purge() {
     let server = Server::start_with(&org, &config, &[], &[]);
     assert_eq!(server.count(), 0);
 }
+
+/// Signs `names` (each asking to be listed publicly); returns their receipt codes.
+fn sign_public(server: &Server, names: &[&str]) -> Vec<String> {
+    names
+        .iter()
+        .map(|name| {
+            let mut fields = signer(
+                name,
+                "Public",
+                "",
+                &format!("{}@example.org", name.to_lowercase()),
+            );
+            fields.push(("public".into(), "yes".into()));
+            server.sign_json(&pairs(&fields)).receipt().unwrap()
+        })
+        .collect()
+}
+
+/// `undersign merge -o OUT INPUTS…`.
+fn merge(org: &Org, inputs: &[&std::path::Path]) -> (std::path::PathBuf, std::process::Output) {
+    let out = org.path(&format!("merged-{}.jsonl", rand_suffix()));
+    let mut args = vec![
+        "merge".to_string(),
+        "-o".into(),
+        out.to_str().unwrap().into(),
+    ];
+    args.extend(inputs.iter().map(|p| p.to_str().unwrap().to_string()));
+    let o = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    (out, o)
+}
+
+/// Decrypts to a spreadsheet and a public list; returns the first names in
+/// each, and what decrypt printed.
+fn decrypt_with_list(org: &Org, export: &std::path::Path) -> (Vec<String>, String, String) {
+    let sheet = org.path(&format!("sheet-{}.jsonl", rand_suffix()));
+    let list = org.path(&format!("list-{}", rand_suffix()));
+    let o = run(&[
+        "decrypt",
+        "-i",
+        org.identity.to_str().unwrap(),
+        export.to_str().unwrap(),
+        "--format",
+        "json",
+        "-o",
+        sheet.to_str().unwrap(),
+        "--public-list",
+        list.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "decrypt failed: {}", stderr(&o));
+    let mut names: Vec<String> = std::fs::read_to_string(&sheet)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["first_name"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    names.sort();
+    let md = std::fs::read_to_string(format!("{}.md", list.display())).unwrap();
+    (names, md, stderr(&o))
+}
+
+#[test]
+fn a_withdrawal_stays_withdrawn_when_an_export_from_before_it_is_merged() {
+    let org = Org::new();
+    let mut server = Server::start(&org);
+    let codes = sign_public(&server, &["Ana", "Bea", "Cleo"]);
+    assert!(server.stop().success());
+    let before = org.export();
+    let mut server = Server::start(&org);
+    let r = post(&server, "/withdraw", &format!("code={}", codes[1]));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(server.stop().success());
+    let after = org.export();
+
+    for inputs in [[&before, &after], [&after, &before]] {
+        let (merged, o) = merge(&org, &inputs.map(|p| p.as_path()));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let (names, list, _) = decrypt_with_list(&org, &merged);
+        assert_eq!(names, ["Ana", "Cleo"], "the spreadsheet");
+        assert!(
+            list.contains("Ana") && list.contains("Cleo"),
+            "the public list"
+        );
+        assert!(
+            !list.contains("Bea"),
+            "the withdrawn signer is listed publicly"
+        );
+        assert!(
+            stderr(&o).contains("merged 2 records")
+                && stderr(&o).contains("1 withdrawn record dropped"),
+            "{}",
+            stderr(&o)
+        );
+        // Merged again with the old export, the withdrawal still holds.
+        let (twice, o) = merge(&org, &[&before, &merged]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(decrypt_with_list(&org, &twice).0, ["Ana", "Cleo"]);
+    }
+}
+
+#[test]
+fn decrypt_drops_a_record_its_export_lists_as_withdrawn_and_says_so() {
+    let org = Org::new();
+    let mut server = Server::start(&org);
+    let codes = sign_public(&server, &["Ana", "Bea", "Cleo"]);
+    assert!(server.stop().success());
+    let before = org.export();
+    let mut server = Server::start(&org);
+    let r = post(&server, "/withdraw", &format!("code={}", codes[2]));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(server.stop().success());
+    let after = org.export();
+    // The records from before, under the withdrawn id from after: one export
+    // that holds a record and its withdrawal (a concatenation by hand).
+    let (header, records) = export_lines(&before);
+    let (_, later) = export_lines(&after);
+    let withdrawn: Vec<String> = later
+        .into_iter()
+        .filter(|l| l.starts_with("{\"withdrawn\":"))
+        .collect();
+    assert_eq!(withdrawn.len(), 1, "the export lists the withdrawn id");
+    let both = org.path("both.jsonl");
+    write_export(
+        &both,
+        &header.replace("\"v\":1,", "\"v\":2,"),
+        &[withdrawn, records].concat(),
+    );
+    let (names, list, err) = decrypt_with_list(&org, &both);
+    assert_eq!(names, ["Ana", "Bea"]);
+    assert!(
+        !list.contains("Cleo"),
+        "the withdrawn signer is listed publicly"
+    );
+    assert!(
+        err.contains("3 records: 2 written, ")
+            && err.contains(" failed to decrypt, 1 dropped as withdrawn\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn purge_refuses_an_export_whose_ciphertexts_were_swapped() {
+    let org = Org::new();
+    sign_n(&org, "kept", 2);
+    let export = org.export();
+    // The two ciphertexts swapped between the two ids, under a trailer that verifies.
+    let (header, lines) = export_lines(&export);
+    let records: Vec<serde_json::Value> = lines
+        .iter()
+        .filter(|l| l.starts_with("{\"id\":"))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2);
+    let swapped: Vec<String> = [(0, 1), (1, 0)]
+        .iter()
+        .map(|&(i, j)| {
+            format!(
+                "{{\"id\":{},\"age\":{}}}",
+                records[i]["id"], records[j]["age"]
+            )
+        })
+        .collect();
+    let forged = org.path("swapped.jsonl");
+    write_export(&forged, &header, &swapped);
+    let verify = run(&[
+        "merge",
+        "-o",
+        org.path("check.jsonl").to_str().unwrap(),
+        forged.to_str().unwrap(),
+        forged.to_str().unwrap(),
+    ]);
+    assert!(
+        verify.status.success(),
+        "the forged export verifies: {}",
+        stderr(&verify)
+    );
+
+    let o = purge(&org, &forged);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("2 record(s) of the export differ") && err.contains("nothing was deleted"),
+        "{err}"
+    );
+    assert_eq!(org.decrypt(&org.export()).len(), 2, "nothing was deleted");
+    let o = purge(&org, &export);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`, `secs` from now.
+fn utc_in(secs: i64) -> String {
+    let t = time::OffsetDateTime::now_utc() + time::Duration::seconds(secs);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        t.date(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+#[test]
+fn a_running_server_stops_when_the_retention_deadline_passes() {
+    let org = Org::new();
+    sign_n(&org, "kept", 1);
+    let config = org.config("[limits]\nenabled = false\n");
+    // Closes in a few seconds, with nothing to be kept after closing.
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "closes = 2027-06-30",
+        &format!("closes = {}\nretention_days = 0", utc_in(8)),
+    );
+    std::fs::write(&config, text).unwrap();
+    // Started (and checked) before the deadline…
+    let mut server = Server::start_with(&org, &config, &[], &[]);
+    assert_eq!(server.count(), 1);
+    // …it stops once the deadline passes.
+    let status = exit_within(&mut server, 40).expect("the server kept serving past the deadline");
+    assert!(!status.success());
+    let out = server.output();
+    let last = out.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("undersign: error: retention: this petition closed on ")
+            && last.contains("undersign purge")
+            && last.ends_with("; stopped"),
+        "{out}"
+    );
+}

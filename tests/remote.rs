@@ -233,6 +233,89 @@ fn merge_keeps_each_record_once_across_instances() {
     assert!(!refused_out.exists() && !partial_left(org.dir.path()));
 }
 
+#[test]
+fn a_withdrawal_on_another_instance_holds_when_their_pulls_are_merged() {
+    let mut org = Org::new();
+    let (token, line) = make_token(&org);
+    let config = org.config("[limits]\nenabled = false\n");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replacen("[server]\n", &format!("[server]\n{line}\n"), 1),
+    )
+    .unwrap();
+    // Two instances of one petition, each on its own folder, both running.
+    org.data = org.path("data-a");
+    let mut a = Server::start_with(&org, &config, &[], &[]);
+    org.data = org.path("data-b");
+    let mut b = Server::start_with(&org, &config, &[], &[]);
+    let codes: Vec<String> = ["Ana", "Bea", "Cleo"]
+        .iter()
+        .map(|name| {
+            let email = format!("{}@example.org", name.to_lowercase());
+            a.sign_json(&pairs(&signer(name, "Remote", "", &email)))
+                .receipt()
+                .unwrap()
+        })
+        .collect();
+    b.sign_json(&pairs(&signer("Dan", "Remote", "", "dan@example.org")))
+        .receipt()
+        .unwrap();
+    // Bea's withdrawal lands on B, which never held her signature.
+    let w = b.request(
+        "POST",
+        "/withdraw",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "application/json"),
+        ],
+        format!("code={}", codes[1]).as_bytes(),
+    );
+    assert_eq!(w.status, 200, "{}", w.text());
+
+    // Both pulled while running (the pull checks the new lines as they arrive).
+    let pulled: Vec<_> = [&a, &b]
+        .iter()
+        .enumerate()
+        .map(|(i, server)| {
+            let out = org.path(&format!("pulled-{i}.export"));
+            let o = pull(&format!("http://{}", server.addr), &token, &out, &[]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            out
+        })
+        .collect();
+    assert!(
+        std::fs::read_to_string(&pulled[1])
+            .unwrap()
+            .contains("{\"withdrawn\":\""),
+        "B's export carries the withdrawal"
+    );
+    assert!(a.stop().success() && b.stop().success());
+
+    let merged = org.path("merged.export");
+    let out = run(&[
+        "merge",
+        "-o",
+        merged.to_str().unwrap(),
+        pulled[0].to_str().unwrap(),
+        pulled[1].to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("merged 3 records")
+            && stderr(&out).contains("1 withdrawn record dropped"),
+        "{}",
+        stderr(&out)
+    );
+    let mut names: Vec<String> = org
+        .decrypt(&merged)
+        .iter()
+        .map(|r| r["first_name"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Ana", "Cleo", "Dan"]);
+}
+
 /// Listens on loopback; the thread says whether anyone connected within `secs`.
 fn recorder(secs: u64) -> (String, std::thread::JoinHandle<bool>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

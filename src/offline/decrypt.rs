@@ -329,7 +329,8 @@ fn write_outputs(job: &Job, opened: Opened, spool_dir: &Path) -> Result<Summary,
     let mut pending = Pending::default();
     let mut public = job.public_list.as_ref().map(|_| PublicList::default());
     let mut tally = Tally::default();
-    tally.records = opened.records;
+    tally.records = opened.records + opened.withdrawn;
+    tally.withdrawn = opened.withdrawn;
     tally.failed = opened.failed;
 
     let spool_err = |e| DecryptError::Spool(spool_dir.display().to_string(), e);

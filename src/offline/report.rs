@@ -13,7 +13,10 @@ use super::review::Route;
 /// of distinct days, languages, flags and public affiliations, not with signers.
 #[derive(Default, Debug)]
 pub struct Tally {
+    /// Record lines of the export, withdrawn ones included.
     pub records: u64,
+    /// Records dropped unopened: their signers withdrew them.
+    pub withdrawn: u64,
     pub decrypted: u64,
     pub failed: u64,
     pub kept: u64,
@@ -177,6 +180,7 @@ pub fn render(t: &Tally, cx: &Context<'_>) -> String {
     };
     let mut cards = vec![
         card(t.kept, "signatures kept", "main"),
+        card(t.withdrawn, "withdrawn by their signers", ""),
         card(t.duplicates, "duplicates dropped (same email)", ""),
         card(t.suspicious, "set aside as suspicious", ""),
         card(

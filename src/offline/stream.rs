@@ -8,7 +8,12 @@
 //!
 //! Every opened record is checked against the server's rules
 //! ([`Record::from_untrusted`]): anyone holding the public keys can seal one.
+//!
+//! Records withdrawn by their signers never reach the decryption: the export
+//! lists withdrawn ids before its records, and the reading thread drops (and
+//! counts) every record with such an id.
 
+use std::collections::HashSet;
 use std::io::BufRead;
 use std::path::Path;
 use std::sync::mpsc;
@@ -20,7 +25,7 @@ use zeroize::Zeroizing;
 use super::decrypt::DecryptError;
 use super::review::{Winners, is_suspicious};
 use super::spool::Spool;
-use crate::export::{self, Entry, ExportError, Header};
+use crate::export::{self, Entry, ExportError, Header, Item};
 use crate::record::Record;
 use crate::seal::{Identities, OpenError};
 
@@ -38,6 +43,8 @@ pub struct Opened {
     pub spool: Spool,
     pub winners: Winners,
     pub records: u64,
+    /// Records dropped unopened because their signer withdrew them (not in `records`).
+    pub withdrawn: u64,
     pub decrypted: u64,
     /// The first [`FAILURES_LISTED`] failures: record id and why.
     pub failures: Vec<(String, String)>,
@@ -94,29 +101,41 @@ pub fn open_all<R: BufRead + Send>(
         // Bounded: the reader runs at most READ_AHEAD chunks ahead of decryption,
         // which is what keeps memory flat however large the export.
         let (tx, rx) = mpsc::sync_channel::<Result<Vec<Entry>, ExportError>>(READ_AHEAD);
-        scope.spawn(move || {
+        let reading = scope.spawn(move || -> u64 {
+            // Withdrawn ids come before the records, so this set is complete
+            // before the first record arrives.
+            let mut withdrawn = HashSet::new();
+            let mut dropped = 0;
             let mut chunk = Vec::with_capacity(CHUNK);
             loop {
-                match reader.next_entry() {
-                    Some(Ok(entry)) => {
+                match reader.next_item() {
+                    Some(Ok(Item::Withdrawn(id))) => {
+                        withdrawn.insert(id.0);
+                    }
+                    Some(Ok(Item::Record(entry))) => {
+                        if withdrawn.contains(&entry.record_id().0) {
+                            dropped += 1;
+                            progress.inc(1);
+                            continue;
+                        }
                         chunk.push(entry);
                         if chunk.len() == CHUNK
                             && tx
                                 .send(Ok(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))))
                                 .is_err()
                         {
-                            return;
+                            return dropped;
                         }
                     }
                     Some(Err(e)) => {
                         let _ = tx.send(Err(e));
-                        return;
+                        return dropped;
                     }
                     None => {
                         if !chunk.is_empty() {
                             let _ = tx.send(Ok(chunk));
                         }
-                        return;
+                        return dropped;
                     }
                 }
             }
@@ -161,6 +180,7 @@ pub fn open_all<R: BufRead + Send>(
             }
             progress.inc(chunk.len() as u64);
         }
+        counts.withdrawn = reading.join().unwrap_or_default();
         Ok(())
     })?;
     Ok(Opened {
@@ -168,6 +188,7 @@ pub fn open_all<R: BufRead + Send>(
         spool,
         winners,
         records: counts.records,
+        withdrawn: counts.withdrawn,
         decrypted: counts.decrypted,
         failures: counts.failures,
         failed: counts.failed,
@@ -179,6 +200,7 @@ pub fn open_all<R: BufRead + Send>(
 #[derive(Default)]
 struct Counts {
     records: u64,
+    withdrawn: u64,
     decrypted: u64,
     failures: Vec<(String, String)>,
     failed: u64,

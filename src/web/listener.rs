@@ -7,10 +7,14 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::extract::connect_info::Connected;
+use axum::extract::Request;
+use axum::extract::connect_info::{ConnectInfo, Connected};
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::serve::{IncomingStream, Listener};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -61,6 +65,7 @@ impl Guarded {
             idle_timer: Box::pin(sleep(self.idle)),
             end: Box::pin(sleep_until(Instant::now() + self.lifetime)),
             answered: false,
+            busy: Busy::default(),
         }
     }
 }
@@ -134,6 +139,64 @@ impl Connected<IncomingStream<'_, Guarded>> for Peer {
     }
 }
 
+/// Marks a connection's silence as the server's own: while held, the
+/// connection waits for an answer the server owes (a write handed to the
+/// store), so the idle and lifetime limits, which bound the client, pause.
+#[derive(Clone, Debug, Default)]
+pub struct Busy(Arc<AtomicUsize>);
+
+impl Busy {
+    /// Pauses the limits until the guard is dropped.
+    pub fn hold(&self) -> Held {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Held(self.0.clone())
+    }
+
+    fn held(&self) -> bool {
+        self.0.load(Ordering::SeqCst) > 0
+    }
+}
+
+/// See [`Busy::hold`].
+#[derive(Debug)]
+pub struct Held(Arc<AtomicUsize>);
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// What each request learns of its connection: who is on the other end,
+/// and the connection's [`Busy`] handle.
+#[derive(Clone, Debug)]
+pub struct Accepted {
+    pub peer: Peer,
+    pub busy: Busy,
+}
+
+/// Middleware: hands a request's [`Accepted`] on as `ConnectInfo<Peer>`,
+/// which handlers extract, and [`Busy`], which the request timeout holds.
+pub async fn accepted(mut request: Request, next: Next) -> Response {
+    if let Some(ConnectInfo(Accepted { peer, busy })) =
+        request.extensions_mut().remove::<ConnectInfo<Accepted>>()
+    {
+        request.extensions_mut().insert(ConnectInfo(peer));
+        request.extensions_mut().insert(busy);
+    }
+    next.run(request).await
+}
+
+impl Connected<IncomingStream<'_, Guarded>> for Accepted {
+    fn connect_info(stream: IncomingStream<'_, Guarded>) -> Self {
+        let busy = stream.io().busy.clone();
+        Accepted {
+            peer: Peer::connect_info(stream),
+            busy,
+        }
+    }
+}
+
 /// One accepted connection; closes itself when idle too long or open too long.
 pub struct Conn {
     stream: Box<dyn Stream>,
@@ -144,11 +207,16 @@ pub struct Conn {
     /// Once the server has answered, the request is in: the lifetime cap (against
     /// slowly sent requests) no longer applies, so long downloads can finish.
     answered: bool,
+    busy: Busy,
 }
 
 impl Conn {
     /// Err when a limit has passed; otherwise registers for the next wake-up.
     fn check_limits(&mut self, cx: &mut Context<'_>) -> io::Result<()> {
+        // The answer comes when the server has it (the task it awaits wakes us).
+        if self.busy.held() {
+            return Ok(());
+        }
         let past_end = !self.answered && self.end.as_mut().poll(cx).is_ready();
         if past_end || self.idle_timer.as_mut().poll(cx).is_ready() {
             return Err(io::Error::new(

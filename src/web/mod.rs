@@ -4,17 +4,20 @@
 //! server prints are start-up, shutdown and storage errors without values.
 
 mod admin;
+mod deadline;
 mod form;
 mod headers;
 mod listener;
 mod pages;
 mod redirect;
+mod shutdown;
 mod sign;
 pub mod tls;
 mod withdraw;
 
 pub use form::{FormError, HONEYPOT, decode_pairs, decode_sign_form};
 pub use headers::{CSP, CSP_WITH_HCAPTCHA};
+use listener::Accepted;
 pub use listener::Peer;
 
 use std::net::SocketAddr;
@@ -128,14 +131,14 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/accessibility", get(accessibility))
         .route("/count", get(count))
         .route("/admin/export", get(admin::export))
-        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
         .route("/static/sign.js", get(sign_script))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
+        .layer(axum::middleware::from_fn_with_state(
             timeout,
+            deadline::limit,
         ))
         .layer(axum::middleware::map_response_with_state(
             csp,
@@ -152,7 +155,10 @@ pub fn router(app: Arc<App>) -> Router {
         )),
         None => router,
     };
-    router.with_state(app)
+    // Outermost: every layer and handler below sees `ConnectInfo<Peer>`.
+    router
+        .layer(axum::middleware::from_fn(listener::accepted))
+        .with_state(app)
 }
 
 #[derive(Deserialize)]
@@ -275,6 +281,18 @@ async fn accessibility(
 async fn metrics(State(app): State<Arc<App>>) -> Response {
     let body = crate::metrics::METRICS.render(app.store.count());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+}
+
+/// `ok`, or 503 once a write has failed (the server is then stopping).
+async fn healthz(State(app): State<Arc<App>>) -> Response {
+    health(&app.store)
+}
+
+fn health(store: &Store) -> Response {
+    match store.failure() {
+        None => "ok\n".into_response(),
+        Some(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage failed\n").into_response(),
+    }
 }
 
 async fn count(State(app): State<Arc<App>>) -> Response {
@@ -422,10 +440,12 @@ pub async fn serve(
         sides.push(serve_side(side, router(app.clone()), stopped.clone()));
     }
     drop(stopped);
-    let service = router(app.clone()).into_make_service_with_connect_info::<Peer>();
+    let service = router(app.clone()).into_make_service_with_connect_info::<Accepted>();
+    let (reason_tx, reason) = tokio::sync::oneshot::channel();
+    let waiting = app.clone();
     axum::serve(listener, service)
         .with_graceful_shutdown(async move {
-            shutdown_signal().await;
+            let _ = reason_tx.send(shutdown::wait(&waiting).await);
             let _ = stopping.send(());
         })
         .await?;
@@ -436,8 +456,10 @@ pub async fn serve(
     tasks.shutdown().await;
     drop(app);
     let _ = tokio::task::spawn_blocking(move || store_thread.join()).await;
-    println!("undersign: stopped; every acknowledged signature is on disk");
-    Ok(())
+    reason
+        .await
+        .unwrap_or(shutdown::Reason::Signal)
+        .into_result()
 }
 
 /// Serves `routes` beside the main listener until the server stops, then
@@ -447,7 +469,7 @@ fn serve_side(
     routes: Router,
     mut stopped: tokio::sync::watch::Receiver<()>,
 ) -> tokio::task::JoinHandle<()> {
-    let service = routes.into_make_service_with_connect_info::<Peer>();
+    let service = routes.into_make_service_with_connect_info::<Accepted>();
     tokio::spawn(async move {
         let until = async move {
             let _ = stopped.changed().await;
@@ -484,12 +506,17 @@ async fn reload_on_hangup(
     }
 }
 
-async fn shutdown_signal() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate()).expect("installing the SIGTERM handler");
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn healthz_says_ok_until_a_write_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(health(&store).status(), StatusCode::OK);
+        store.fail(&crate::store::StoreError::Write("disk gone".into()));
+        let r = health(&store);
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     }
-    println!("undersign: shutting down");
 }

@@ -556,3 +556,55 @@ pub fn tls_config(org: &Org, cert: &Path, key: &Path, extra: &str) -> PathBuf {
         key.display()
     ))
 }
+
+// ---------------------------------------------------------------- exports by hand
+
+/// An export's header line and the lines between it and the trailer.
+pub fn export_lines(path: &Path) -> (String, Vec<String>) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let header = lines.remove(0);
+    lines.pop(); // the trailer
+    (header, lines)
+}
+
+/// Writes an export of `header` and `lines` with a fresh trailer that
+/// verifies (counts and SHA-256 recomputed), as a forger or a broken tool would.
+pub fn write_export(path: &Path, header: &str, lines: &[String]) {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for line in lines {
+        hash.update(format!("{line}\n").as_bytes());
+    }
+    let records = lines.iter().filter(|l| l.starts_with("{\"id\":")).count();
+    let withdrawn = lines.len() - records;
+    let counts = if header.contains("\"v\":1,") {
+        format!("\"count\":{records}")
+    } else {
+        format!("\"count\":{records},\"withdrawn\":{withdrawn}")
+    };
+    let trailer = format!(
+        "{{\"trailer\":true,{counts},\"sha256\":\"{}\"}}",
+        hex::encode(hash.finalize())
+    );
+    let mut text = format!("{header}\n");
+    for line in lines {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text.push_str(&trailer);
+    text.push('\n');
+    std::fs::write(path, text).unwrap();
+}
+
+/// The server's exit status, waiting at most `secs`.
+pub fn exit_within(server: &mut Server, secs: u64) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}

@@ -1,0 +1,53 @@
+//! The whole-request timeout (`request_timeout_seconds`), which stops counting
+//! once the request has handed a write to the store.
+//!
+//! A signature or withdrawal handed to the committer is written whatever
+//! happens to the request. Answering 408 after that would tell a signer it
+//! failed while it was kept (so they sign again, or believe a withdrawal
+//! failed). So the timeout bounds reading and checking a request, and the
+//! wait for the disk runs to its answer: the store answers every write, or
+//! fails, and then the server stops. Meanwhile the connection's idle and
+//! lifetime limits pause ([`Busy`]): the silence is the server's, not the
+//! client's.
+
+use std::pin::pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::Poll;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::listener::Busy;
+use crate::store::HANDED_OVER;
+
+pub async fn limit(State(timeout): State<Duration>, request: Request, next: Next) -> Response {
+    let busy = request
+        .extensions()
+        .get::<Busy>()
+        .cloned()
+        .unwrap_or_default();
+    let handed_over = Arc::new(AtomicBool::new(false));
+    // The handler runs inside this future, so the committer sees the flag.
+    let mut answer = pin!(HANDED_OVER.scope(handed_over.clone(), next.run(request)));
+    let mut deadline = pin!(tokio::time::sleep(timeout));
+    let mut held = None;
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(response) = answer.as_mut().poll(cx) {
+            return Poll::Ready(response);
+        }
+        // Checked between polls of the handler, so never halfway through a hand-over.
+        if handed_over.load(Ordering::SeqCst) {
+            held.get_or_insert_with(|| busy.hold());
+            return Poll::Pending;
+        }
+        match deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(StatusCode::REQUEST_TIMEOUT.into_response()),
+            Poll::Pending => Poll::Pending,
+        }
+    })
+    .await
+}
