@@ -19,10 +19,12 @@ pub enum Rejection {
     BadChallenge,
     Captcha,
     Storage,
+    /// A form sent again after its signature was stored (a reload, a second tap).
+    AlreadySent,
 }
 
 impl Rejection {
-    const ALL: [Rejection; 9] = [
+    const ALL: [Rejection; 10] = [
         Rejection::Closed,
         Rejection::Paused,
         Rejection::Malformed,
@@ -32,6 +34,7 @@ impl Rejection {
         Rejection::BadChallenge,
         Rejection::Captcha,
         Rejection::Storage,
+        Rejection::AlreadySent,
     ];
 
     fn name(self) -> &'static str {
@@ -45,6 +48,7 @@ impl Rejection {
             Rejection::BadChallenge => "bad_challenge",
             Rejection::Captcha => "captcha",
             Rejection::Storage => "storage",
+            Rejection::AlreadySent => "already_sent",
         }
     }
 }
@@ -97,7 +101,7 @@ impl Histogram {
 pub struct Metrics {
     signatures: AtomicU64,
     withdrawals: AtomicU64,
-    rejections: [AtomicU64; 9],
+    rejections: [AtomicU64; Rejection::ALL.len()],
     batch_size: Histogram,
     flush_seconds: Histogram,
 }
@@ -105,7 +109,7 @@ pub struct Metrics {
 pub static METRICS: Metrics = Metrics {
     signatures: AtomicU64::new(0),
     withdrawals: AtomicU64::new(0),
-    rejections: [const { AtomicU64::new(0) }; 9],
+    rejections: [const { AtomicU64::new(0) }; Rejection::ALL.len()],
     batch_size: Histogram::new(&[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0]),
     flush_seconds: Histogram::new(&[
         0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,

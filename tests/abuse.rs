@@ -66,9 +66,11 @@ fn a_browser_signer_passes_proof_of_work_and_is_recorded_as_pow() {
     );
     assert!(server.sign_json(&pairs(&p)).receipt().is_some());
 
-    // The same solution again is refused, and nothing more is stored.
+    // The same form again (a re-sent request) is told it was already sent,
+    // never that it was lost, and nothing more is stored.
     let again = server.sign_json(&pairs(&p));
-    assert_eq!(again.status, 403);
+    assert_eq!(again.status, 409);
+    assert_eq!(again.json()["reason"], "already_sent");
     assert!(again.receipt().is_none());
     assert_eq!(server.count(), 1);
     server.stop();
@@ -169,11 +171,26 @@ fn the_no_javascript_budget_ends_with_a_clear_429() {
         )));
         assert!(r.receipt().is_some());
     }
-    let r = server.sign_html(&pairs(&signer("Budget", "3", "", "b3@example.org")));
+    let r = server.sign_html(&pairs(&signer("Budget", "Three", "", "b3@example.org")));
     assert_eq!(r.status, 429);
     let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
     assert!(wait > 0 && wait <= 3600);
-    assert!(r.text().contains("try again in about"), "{}", r.text());
+    let page = r.text();
+    assert!(page.contains("again in about"), "{page}");
+    // Nothing typed is lost: the form comes back filled in, under the notice.
+    assert!(page.contains("id=\"notice\""), "{page}");
+    assert!(page.contains("value=\"Three\"") && page.contains("value=\"b3@example.org\""));
+    assert!(page.contains("JavaScript turned off"), "{page}");
+    // A phone whose script could not finish in time is told that instead.
+    let mut slow = signer("Slow", "Phone", "", "slow@example.org");
+    slow.push(("pow_state".into(), "unfinished".into()));
+    let page = server.sign_html(&pairs(&slow)).text();
+    assert!(
+        page.contains("could not finish the background check"),
+        "{page}"
+    );
+    assert!(!page.contains("JavaScript turned off"), "{page}");
+    assert!(page.contains("value=\"slow@example.org\""));
     // A signer who runs the proof-of-work is not held back by the no-JS budget.
     let token = challenge_of(&server.get("/").text());
     let answer = pow::solve(&token, bits_of(&token));
@@ -669,7 +686,8 @@ fn bad_input_corpus() {
                 signed.replace("good%40", "again%40").as_bytes()
             )
             .status,
-        403
+        409,
+        "a form is accepted once, whatever it carries the second time"
     );
     assert_eq!(server.count(), 1);
 
@@ -692,4 +710,75 @@ fn bad_input_corpus() {
     );
     assert_eq!(server.get("/healthz").status, 200);
     assert_eq!(server.count(), 1);
+}
+
+/// The challenge and the rest of a fresh form, as a browser without
+/// JavaScript would send it back.
+fn fresh_form(server: &Server, who: &[(String, String)]) -> Vec<(String, String)> {
+    let token = challenge_of(&server.get("/").text());
+    with(who, &[("challenge", &token), ("pow", "")])
+}
+
+#[test]
+fn one_form_is_one_signature_without_javascript() {
+    let org = Org::new();
+    let mut server = guarded(&org, "min_fill_seconds = 0");
+    let form = fresh_form(&server, &signer("Once", "Only", "", "once@example.org"));
+    let first = server.sign_html(&pairs(&form));
+    let code = first.receipt().expect("a receipt the first time");
+    // A reload of the receipt page, or a second tap on a slow connection,
+    // sends the very same form again.
+    for _ in 0..2 {
+        let again = server.sign_html(&pairs(&form));
+        assert_eq!(again.status, 409);
+        let page = again.text();
+        assert!(page.contains("already sent"), "{page}");
+        assert!(page.contains("If you saw a receipt code, your signature is saved"));
+        assert!(!page.contains("Nothing was kept"), "never told it was lost");
+        assert!(again.receipt().is_none() && !page.contains(&code));
+    }
+    assert_eq!(server.count(), 1, "stored once");
+    // Another form is another signature.
+    let other = fresh_form(&server, &signer("Twice", "Over", "", "twice@example.org"));
+    let r = server.sign_html(&pairs(&other));
+    assert!(r.receipt().is_some(), "{} {}", r.status, r.text());
+    assert_eq!(server.count(), 2);
+    server.stop();
+    assert_eq!(records(&org).len(), 2);
+}
+
+#[test]
+fn one_form_is_one_signature_with_javascript() {
+    let org = Org::new();
+    let server = guarded(&org, "pow_bits = 8\nmin_fill_seconds = 0");
+    let token = challenge_of(&server.get("/").text());
+    let p = with(
+        &signer("Script", "Once", "", "script@example.org"),
+        &[("challenge", &token), ("pow", &pow::solve(&token, 8))],
+    );
+    assert!(server.sign_html(&pairs(&p)).receipt().is_some());
+    let again = server.sign_html(&pairs(&p));
+    assert_eq!(again.status, 409);
+    assert!(again.text().contains("already sent"));
+    assert!(!again.text().contains("Nothing was kept"));
+    assert_eq!(server.count(), 1);
+}
+
+#[test]
+fn a_forged_form_token_gets_the_form_back_with_what_was_typed() {
+    let org = Org::new();
+    let server = guarded(&org, "min_fill_seconds = 0");
+    let token = challenge_of(&server.get("/").text());
+    let forged = format!("{}0", &token[..token.len() - 1]);
+    let p = with(
+        &signer("Kept", "Typed", "Org", "typed@example.org"),
+        &[("challenge", &forged), ("pow", "")],
+    );
+    let r = server.sign_html(&pairs(&p));
+    assert_eq!(r.status, 403);
+    let page = r.text();
+    assert!(page.contains("value=\"Typed\"") && page.contains("value=\"Org\""));
+    assert!(page.contains("Your details are still in the form below"));
+    assert_ne!(challenge_of(&page), forged, "a fresh form to send");
+    assert_eq!(server.count(), 0);
 }

@@ -91,6 +91,7 @@ too-many-from-network = Too many signatures came from your network in a short ti
 no-js-budget = Right now many people are signing with JavaScript turned off. To keep out automated spam, the server accepts only a few of those signatures at a time. Nothing was kept yet.
 unknown-network-heading = This request could not be accepted
 unknown-network = The server could not tell which network this request came from, so it did not accept it. Nothing you sent was kept. This is a problem in the server's setup, not on your side: please tell the petition's organizers.
+no-puzzle-budget = Right now many people are signing without solving the puzzle. To keep out automated spam, the server accepts only a few of those signatures at a time. Nothing was kept yet. You can solve the puzzle below and press "Sign the petition" again.
 pow-unfinished = Your browser could not finish the background check in time. This can happen on a slow phone. Nothing was kept yet.
 try-again-in = { $minutes ->
     [one] Your details are still in the form below. Please press "Sign the petition" again in about one minute.
@@ -104,7 +105,7 @@ already-sent-heading = This form was already sent
 already-sent = Your signature is counted only once. If you saw a receipt code, your signature is saved. If you did not see one, it was most likely saved too. Signing again from the petition page is safe: the organizers remove double signatures.
 save-failed-heading = Your signature could not be saved
 seal-failed = Something went wrong while locking your signature. Nothing was kept.
-store-failed = The server could not store your signature just now. You have no receipt and nothing was kept. Please try again in a few minutes.
+store-failed = The server could not store your signature just now, so you have no receipt code.
 not-found-heading = Page not found
 not-found = There is nothing at this address.
 

@@ -7,6 +7,7 @@
 //! organizers to filter offline: a false positive must never cost a real
 //! signer their signature.
 
+pub mod forms;
 pub mod hcaptcha;
 pub mod pow;
 pub mod rate;
@@ -34,6 +35,23 @@ pub struct GuardFields {
     pub honeypot: String,
     /// hCaptcha's response token, when hCaptcha is on.
     pub hcaptcha: String,
+    /// The page's script ran but sent the form before its check was done
+    /// (a slow phone): said so, rather than "JavaScript is off".
+    pub unfinished: bool,
+}
+
+/// What a submission's form token says, before anything is checked or stored.
+pub enum FormState<'a> {
+    /// No token (a client of the JSON interface): accepted, flagged `no_token`.
+    NoToken,
+    /// A form this server issued, now held by this submission.
+    Fresh(forms::Ticket<'a>),
+    /// A form this server issued, sent too long after: the page is shown again.
+    Expired,
+    /// This form was already sent and its signature stored.
+    AlreadySent,
+    /// Not a token this server issued.
+    Forged,
 }
 
 /// How a submission passed, and what an organizer may want to look at.
@@ -76,6 +94,7 @@ pub struct Guard {
     addrs: AddrHasher,
     limiters: Limiters,
     load: Load,
+    forms: forms::Forms,
     hcaptcha: Option<hcaptcha::Hcaptcha>,
 }
 
@@ -108,6 +127,7 @@ impl Guard {
             addrs: AddrHasher::new(unix_now() / 86_400),
             limiters: Limiters::new(&limits, DefaultClock::default()),
             load: Load::new(600),
+            forms: forms::Forms::default(),
             hcaptcha,
             limits,
         }
@@ -176,6 +196,24 @@ impl Guard {
             .map_err(|retry_after| Refusal::TooManyFromHere { retry_after })?;
         self.load.note(who, unix_now());
         Ok(())
+    }
+
+    /// Takes the form a submission carries: every form is accepted once.
+    pub fn take_form(&self, token: &str) -> FormState<'_> {
+        if token.is_empty() {
+            return FormState::NoToken;
+        }
+        let Some(c) = self.pow.parse(token) else {
+            return FormState::Forged;
+        };
+        let now = unix_now();
+        if now >= c.expires {
+            return FormState::Expired;
+        }
+        match self.forms.take(&c.salt, c.expires, now) {
+            Some(ticket) => FormState::Fresh(ticket),
+            None => FormState::AlreadySent,
+        }
     }
 
     /// Counts one withdrawal or receipt check from `who`.

@@ -98,6 +98,7 @@ pub fn decode_sign_form(body: &[u8]) -> Result<(SignForm, GuardFields), FormErro
             "pow" => guard.pow.push_str(&value),
             HONEYPOT => guard.honeypot.push_str(&value),
             "h-captcha-response" => guard.hcaptcha.push_str(&value),
+            "pow_state" => guard.unfinished = value.as_str() == "unfinished",
             _ => {}
         }
         Ok(())

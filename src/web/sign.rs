@@ -16,7 +16,7 @@ use zeroize::Zeroizing;
 use i18n_embed_fl::fl;
 
 use super::{App, Peer, choose_lang, decode_sign_form, pages};
-use crate::guard::Refusal;
+use crate::guard::{FormState, Refusal};
 use crate::i18n::CATALOG;
 use crate::metrics::{METRICS, Rejection};
 use crate::receipt::ReceiptCode;
@@ -66,24 +66,71 @@ pub(super) fn refuse(
     pages::render(status, &page)
 }
 
-/// 429 with a `Retry-After` the signer's browser and the page both state.
-fn too_many(app: &App, lang: &str, json: bool, retry_after: Duration, message: String) -> Response {
-    let l = CATALOG.loader(lang);
-    let minutes = retry_after.as_secs().div_ceil(60).max(1);
-    let text = format!("{message} {}", fl!(l, "try-again-in", minutes = minutes));
-    let mut r = refuse(
-        app,
-        lang,
-        json,
-        StatusCode::TOO_MANY_REQUESTS,
-        fl!(l, "try-later-heading"),
-        text,
-    );
+/// A JSON refusal: the message, and a machine-readable reason.
+fn json_refusal(status: StatusCode, message: String, reason: &'static str) -> Response {
+    let body = serde_json::json!({ "error": message, "reason": reason });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn with_retry_after(mut r: Response, retry_after: Duration) -> Response {
     let secs = retry_after.as_secs().max(1).to_string();
     if let Ok(v) = HeaderValue::from_str(&secs) {
         r.headers_mut().insert(header::RETRY_AFTER, v);
     }
     r
+}
+
+/// What a signer is told when their signature cannot be kept now. The
+/// petition page comes back with everything they typed (nothing typed is
+/// lost), a notice saying what happened, and what to do.
+struct NotNow {
+    status: StatusCode,
+    /// For JSON clients.
+    reason: &'static str,
+    notice: String,
+    action: String,
+    retry_after: Option<Duration>,
+}
+
+impl NotNow {
+    /// "Please press again in about N minutes."
+    fn later(
+        status: StatusCode,
+        reason: &'static str,
+        l: &i18n_embed::fluent::FluentLanguageLoader,
+        notice: String,
+        retry_after: Duration,
+    ) -> NotNow {
+        let minutes = retry_after.as_secs().div_ceil(60).max(1);
+        NotNow {
+            status,
+            reason,
+            notice,
+            action: fl!(l, "try-again-in", minutes = minutes),
+            retry_after: Some(retry_after),
+        }
+    }
+
+    /// "Please check your details and press again."
+    fn again(
+        status: StatusCode,
+        reason: &'static str,
+        l: &i18n_embed::fluent::FluentLanguageLoader,
+        notice: String,
+    ) -> NotNow {
+        NotNow {
+            status,
+            reason,
+            notice,
+            action: fl!(l, "kept-below"),
+            retry_after: None,
+        }
+    }
 }
 
 pub async fn sign(
@@ -110,23 +157,6 @@ async fn sign_inner(
     let petition = app.petition();
     let default_lang = choose_lang(&petition, None, headers);
     let l = CATALOG.loader(default_lang);
-    if petition.paused {
-        METRICS.rejected(Rejection::Paused);
-        let (h, m) = (fl!(l, "paused-heading"), fl!(l, "paused-refused"));
-        return refuse(
-            app,
-            default_lang,
-            json,
-            StatusCode::SERVICE_UNAVAILABLE,
-            h,
-            m,
-        );
-    }
-    if petition.is_closed(time::OffsetDateTime::now_utc()) {
-        METRICS.rejected(Rejection::Closed);
-        let (h, m) = (fl!(l, "closed-heading"), fl!(l, "closed-refused"));
-        return refuse(app, default_lang, json, StatusCode::GONE, h, m);
-    }
     if !is_form(headers) {
         METRICS.rejected(Rejection::Malformed);
         let (h, m) = (fl!(l, "form-unreadable-heading"), fl!(l, "form-wrong-type"));
@@ -159,23 +189,11 @@ async fn sign_inner(
             );
         }
     };
-
     let Ok(who) = app.guard.client(&peer, headers) else {
         METRICS.rejected(Rejection::Malformed);
         let (h, m) = (fl!(l, "unknown-network-heading"), fl!(l, "unknown-network"));
         return refuse(app, default_lang, json, StatusCode::BAD_REQUEST, h, m);
     };
-    if let Err(Refusal::TooManyFromHere { retry_after }) = app.guard.admit(who) {
-        METRICS.rejected(Rejection::TooManyFromAddress);
-        return too_many(
-            app,
-            default_lang,
-            json,
-            retry_after,
-            fl!(l, "too-many-from-network"),
-        );
-    }
-
     let Ok((form, guard_fields)) = decode_sign_form(&body) else {
         METRICS.rejected(Rejection::Malformed);
         let (h, m) = (fl!(l, "form-unreadable-heading"), fl!(l, "form-broken"));
@@ -185,6 +203,63 @@ async fn sign_inner(
     let lang = choose_lang(&petition, Some(&form.lang), headers);
     let t = CATALOG.tr(lang);
     let l = t.loader();
+
+    // From here on, a signer who filled the form gets it back with what they
+    // typed whenever their signature cannot be kept now: never a dead end.
+    let not_now = |why: NotNow| -> Response {
+        if json {
+            let r = json_refusal(
+                why.status,
+                format!("{} {}", why.notice, why.action),
+                why.reason,
+            );
+            return match why.retry_after {
+                Some(after) => with_retry_after(r, after),
+                None => r,
+            };
+        }
+        let mut page = app.form_page(&petition, lang, who, Some(&form), &[]);
+        page.notice = Some(why.notice);
+        page.notice_action = Some(why.action);
+        let r = pages::render(why.status, &page);
+        match why.retry_after {
+            Some(after) => with_retry_after(r, after),
+            None => r,
+        }
+    };
+
+    // Paused or closed: the petition page says so (the form is not shown).
+    let closed = petition.is_closed(time::OffsetDateTime::now_utc());
+    if petition.paused || closed {
+        let (status, reason, notice) = if closed {
+            METRICS.rejected(Rejection::Closed);
+            (StatusCode::GONE, "closed", fl!(l, "closed-refused"))
+        } else {
+            METRICS.rejected(Rejection::Paused);
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "paused",
+                fl!(l, "paused-refused"),
+            )
+        };
+        if json {
+            return json_refusal(status, notice, reason);
+        }
+        let mut page = app.form_page(&petition, lang, who, None, &[]);
+        page.notice = Some(notice);
+        return pages::render(status, &page);
+    }
+
+    if let Err(Refusal::TooManyFromHere { retry_after }) = app.guard.admit(who) {
+        METRICS.rejected(Rejection::TooManyFromAddress);
+        return not_now(NotNow::later(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_from_network",
+            l,
+            fl!(l, "too-many-from-network"),
+            retry_after,
+        ));
+    }
 
     let signature = match Signature::parse(&form, &petition.required) {
         Ok(s) => s,
@@ -208,38 +283,79 @@ async fn sign_inner(
         }
     };
 
+    // One form, one signature: a reload of the receipt page or a second tap
+    // finds this form taken, and is told so; nothing is stored twice.
+    let ticket = match app.guard.take_form(&guard_fields.challenge) {
+        FormState::NoToken => None,
+        FormState::Fresh(ticket) => Some(ticket),
+        FormState::AlreadySent => {
+            METRICS.rejected(Rejection::AlreadySent);
+            let (h, m) = (fl!(l, "already-sent-heading"), fl!(l, "already-sent"));
+            if json {
+                return json_refusal(StatusCode::CONFLICT, m, "already_sent");
+            }
+            return refuse(app, lang, false, StatusCode::CONFLICT, h, m);
+        }
+        FormState::Expired => {
+            METRICS.rejected(Rejection::BadChallenge);
+            return not_now(NotNow::again(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "expired",
+                l,
+                fl!(l, "expired"),
+            ));
+        }
+        FormState::Forged => {
+            METRICS.rejected(Rejection::BadChallenge);
+            return not_now(NotNow::again(
+                StatusCode::FORBIDDEN,
+                "bad_challenge",
+                l,
+                fl!(l, "bad-challenge"),
+            ));
+        }
+    };
+
     let assessment = match app.guard.assess(who, &guard_fields).await {
         Ok(a) => a,
         Err(Refusal::NoJsBudget { retry_after }) => {
             METRICS.rejected(Rejection::NoJsBudget);
-            return too_many(app, lang, json, retry_after, fl!(l, "no-js-budget"));
-        }
-        Err(refusal) => {
-            METRICS.rejected(if refusal == Refusal::CaptchaFailed {
-                Rejection::Captcha
+            // Say what happened to this signer: their phone was slow, they
+            // skipped the puzzle, or their JavaScript is off.
+            let notice = if guard_fields.unfinished {
+                fl!(l, "pow-unfinished")
+            } else if app.guard.hcaptcha_site_key().is_some() {
+                fl!(l, "no-puzzle-budget")
             } else {
-                Rejection::BadChallenge
-            });
-            let notice = if refusal == Refusal::CaptchaFailed {
-                fl!(l, "captcha-failed")
-            } else {
-                fl!(l, "bad-challenge")
+                fl!(l, "no-js-budget")
             };
-            if json {
-                let body = serde_json::json!({ "error": notice });
-                return (
-                    StatusCode::FORBIDDEN,
-                    [(header::CONTENT_TYPE, "application/json")],
-                    body.to_string(),
-                )
-                    .into_response();
-            }
-            let mut page = app.form_page(&petition, lang, who, Some(&form), &[]);
-            page.notice = Some(notice);
-            return pages::render(StatusCode::FORBIDDEN, &page);
+            return not_now(NotNow::later(
+                StatusCode::TOO_MANY_REQUESTS,
+                "no_js_budget",
+                l,
+                notice,
+                retry_after,
+            ));
+        }
+        Err(Refusal::CaptchaFailed) => {
+            METRICS.rejected(Rejection::Captcha);
+            return not_now(NotNow::again(
+                StatusCode::FORBIDDEN,
+                "captcha_failed",
+                l,
+                fl!(l, "captcha-failed"),
+            ));
+        }
+        Err(_) => {
+            METRICS.rejected(Rejection::BadChallenge);
+            return not_now(NotNow::again(
+                StatusCode::FORBIDDEN,
+                "bad_challenge",
+                l,
+                fl!(l, "bad-challenge"),
+            ));
         }
     };
-    drop(form);
 
     let code = ReceiptCode::generate();
     let day = time::OffsetDateTime::now_utc().date().to_string();
@@ -257,8 +373,12 @@ async fn sign_inner(
     drop(signature);
     let Some(ciphertext) = sealed else {
         METRICS.rejected(Rejection::Storage);
-        let (h, m) = (fl!(l, "save-failed-heading"), fl!(l, "seal-failed"));
-        return refuse(app, lang, json, StatusCode::INTERNAL_SERVER_ERROR, h, m);
+        return not_now(NotNow::again(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "seal_failed",
+            l,
+            fl!(l, "seal-failed"),
+        ));
     };
 
     if app
@@ -268,9 +388,18 @@ async fn sign_inner(
         .is_err()
     {
         METRICS.rejected(Rejection::Storage);
-        let (h, m) = (fl!(l, "save-failed-heading"), fl!(l, "store-failed"));
-        return refuse(app, lang, json, StatusCode::SERVICE_UNAVAILABLE, h, m);
+        return not_now(NotNow::again(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store_failed",
+            l,
+            fl!(l, "store-failed"),
+        ));
     }
+    // On disk: this form is spent until it expires.
+    if let Some(ticket) = ticket {
+        ticket.keep();
+    }
+    drop(form);
 
     METRICS.signed();
     let shown: Zeroizing<String> = code.display();
