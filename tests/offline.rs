@@ -700,6 +700,49 @@ fn the_public_list_names_only_signers_who_opted_in() {
 }
 
 #[test]
+fn consent_to_be_listed_holds_only_when_every_copy_asked() {
+    let kit = Kit::new();
+    // The same person signed twice; only the earlier (kept) copy asked to be
+    // listed. Which copy is kept is chance: their name must not be published.
+    let export = kit.export(&[
+        signer("Twice", "Signed", "", "twice@example.org")
+            .public()
+            .on("2026-11-20"),
+        signer("Twice", "Again", "", "twice@example.org").on("2026-11-25"),
+        signer("Once", "Public", "", "once@example.org").public(),
+    ]);
+    let out = kit.path("s.csv");
+    let list = kit.path("public");
+    ok(&kit.decrypt(
+        &export,
+        &[
+            "-o",
+            out.to_str().unwrap(),
+            "--public-list",
+            list.to_str().unwrap(),
+        ],
+    ));
+    let md = std::fs::read_to_string(kit.path("public.md")).unwrap();
+    assert!(md.contains("Once Public"), "{md}");
+    assert!(
+        !md.contains("Twice"),
+        "listed against one copy's wish: {md}"
+    );
+    // The spreadsheet says what the public list does…
+    let rows = csv_rows(&out);
+    let twice = rows.iter().find(|r| r[1] == "Signed").unwrap();
+    assert_eq!(twice[7], "no", "{twice:?}");
+    // …and the review file says why.
+    let review = csv_rows(&kit.path("s.review.csv"));
+    assert_eq!(review.len(), 1);
+    assert!(
+        review[0][9].contains("did not ask to be listed publicly"),
+        "{:?}",
+        review[0]
+    );
+}
+
+#[test]
 fn the_report_is_one_self_contained_page_with_totals_and_a_chart() {
     let kit = Kit::new();
     let mut signers = vec![

@@ -288,7 +288,15 @@ impl Sheets {
         };
         Ok(Sheets {
             main: open(job.output.as_deref())?,
-            review: job.review.as_deref().map(|p| open(Some(p))).transpose()?,
+            review: job
+                .review
+                .as_deref()
+                .map(|p| {
+                    Destination::open(Some(p), job.seal.as_ref())
+                        .and_then(|d| Sheet::with_reason(job.format, job.excel, d))
+                        .map_err(|e| output_error(Some(p), e))
+                })
+                .transpose()?,
             aside: match aside {
                 Some(p) => Some((
                     Destination::open(Some(p), job.seal.as_ref())
@@ -335,7 +343,7 @@ fn write_outputs(job: &Job, opened: Opened, spool_dir: &Path) -> Result<Summary,
 
     let spool_err = |e| DecryptError::Spool(spool_dir.display().to_string(), e);
     let mut parked = opened.spool.into_reader().map_err(spool_err)?;
-    while let Some(p) = parked.next_parked().map_err(spool_err)? {
+    while let Some(mut p) = parked.next_parked().map_err(spool_err)? {
         let route = if !p.m.is_empty() {
             Route::Malformed
         } else if p.s {
@@ -345,6 +353,12 @@ fn write_outputs(job: &Job, opened: Opened, spool_dir: &Path) -> Result<Summary,
         } else {
             Route::Keep
         };
+        // Listed publicly only when every copy of this signer asked to be:
+        // the spreadsheet says what the public list does.
+        let consent_held = opened.winners.every_copy_public(p.key());
+        if route == Route::Keep && !consent_held {
+            p.r.public = false;
+        }
         tally.count(&p.r, route);
         let reason;
         let (sheet, path) = match route {
@@ -359,7 +373,13 @@ fn write_outputs(job: &Job, opened: Opened, spool_dir: &Path) -> Result<Summary,
             }
             // With no review file, a duplicate is only counted.
             Route::Duplicate => {
-                reason = String::new();
+                reason = if p.r.public || consent_held {
+                    "same email as a kept signature".to_string()
+                } else {
+                    "same email as a kept signature; this copy did not ask to be listed \
+                     publicly, so the kept one is not listed either"
+                        .to_string()
+                };
                 (sheets.review.as_mut(), job.review.as_deref())
             }
             // Always present: records are marked suspicious only when it is.

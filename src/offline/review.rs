@@ -45,7 +45,9 @@ pub fn is_suspicious(r: &Record, suspicious_flags: &[String]) -> bool {
 /// run and never written, so the table is no lookup list of who signed.
 pub struct Winners {
     salt: [u8; 16],
-    best: HashMap<[u8; 16], (u32, u64)>,
+    /// Per email: the record to keep (day, position), and whether every
+    /// copy asked to be listed publicly.
+    best: HashMap<[u8; 16], (u32, u64, bool)>,
 }
 
 impl Default for Winners {
@@ -75,25 +77,38 @@ impl Winners {
         Some(key)
     }
 
-    /// Records a candidate seen at `position` (export order), with its [`key`](Self::key).
-    pub fn offer(&mut self, key: Option<[u8; 16]>, day: &str, position: u64) {
+    /// Records a candidate seen at `position` (export order), with its
+    /// [`key`](Self::key) and its signer's "list me publicly" choice.
+    pub fn offer(&mut self, key: Option<[u8; 16]>, day: &str, position: u64, public: bool) {
         let Some(key) = key else { return };
         let day = day_number(day);
         self.best
             .entry(key)
             .and_modify(|best| {
-                if (day, position) < *best {
-                    *best = (day, position);
+                if (day, position) < (best.0, best.1) {
+                    (best.0, best.1) = (day, position);
                 }
+                best.2 &= public;
             })
-            .or_insert((day, position));
+            .or_insert((day, position, public));
     }
 
     /// True when the record at `position` is the one to keep for its email.
     pub fn is_winner(&self, key: Option<[u8; 16]>, position: u64) -> bool {
         match key {
             None => true,
-            Some(key) => self.best.get(&key).is_none_or(|&(_, p)| p == position),
+            Some(key) => self.best.get(&key).is_none_or(|&(_, p, _)| p == position),
+        }
+    }
+
+    /// True unless one copy of this email's signatures did not ask to be
+    /// listed publicly. Consent to be named must hold in every copy: which
+    /// copy is kept is an accident of dates and order, and a signer who
+    /// signed again without ticking the box may have changed their mind.
+    pub fn every_copy_public(&self, key: Option<[u8; 16]>) -> bool {
+        match key {
+            None => true,
+            Some(key) => self.best.get(&key).is_none_or(|&(_, _, public)| public),
         }
     }
 }
@@ -140,7 +155,7 @@ mod tests {
         ];
         let mut w = Winners::default();
         for (i, r) in records.iter().enumerate() {
-            w.offer(w.key(r), &r.day, i as u64);
+            w.offer(w.key(r), &r.day, i as u64, false);
         }
         let kept: Vec<bool> = records
             .iter()
@@ -148,6 +163,24 @@ mod tests {
             .map(|(i, r)| w.is_winner(w.key(r), i as u64))
             .collect();
         assert_eq!(kept, [false, true, false, true, true, true]);
+    }
+
+    #[test]
+    fn a_signer_is_listed_only_when_every_copy_asked() {
+        let mut w = Winners::default();
+        let (once, twice) = (
+            rec("once@x.org", "2026-11-28"),
+            rec("twice@x.org", "2026-11-28"),
+        );
+        w.offer(w.key(&once), &once.day, 0, true);
+        w.offer(w.key(&twice), &twice.day, 1, true);
+        w.offer(w.key(&twice), &twice.day, 2, false);
+        assert!(w.every_copy_public(w.key(&once)));
+        assert!(!w.every_copy_public(w.key(&twice)));
+        assert!(
+            w.is_winner(w.key(&twice), 1),
+            "the earliest copy is still the one kept"
+        );
     }
 
     #[test]

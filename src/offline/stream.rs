@@ -163,7 +163,7 @@ pub fn open_all<R: BufRead + Send>(
                         // email: a bot or a forger using a real signer's address
                         // must not push them out.
                         if !suspicious && malformed.is_empty() {
-                            winners.offer(key, &record.day, position);
+                            winners.offer(key, &record.day, position, record.public);
                         }
                         spool
                             .park(position, &entry.id, suspicious, &malformed, key, &record)
