@@ -458,7 +458,9 @@ async function main() {
         const said = (await p.textContent("#sign-status")).trim();
         assert(said.length > 0 && (await p.isVisible("#sign-status")), "no status message while the answer is awaited");
         assert((await p.getAttribute(button, "aria-disabled")) === "true", "the button does not show it is busy");
-        await p.click(button);
+        // A second tap, as a signer would make on a busy button (force: the
+        // button is aria-disabled, which Playwright would wait out).
+        await p.click(button, { force: true });
         await p.waitForTimeout(200);
         await p.evaluate(() => window.__openPowGate());
       });
@@ -482,6 +484,22 @@ async function main() {
     const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
     const p = await context.newPage();
     if (langs.includes("ar")) {
+      for (const js of [true, false]) {
+        await check(`the Arabic page, empty form sent with JavaScript ${js ? "on" : "off"}: the server's Arabic summary answers, not the browser's English tooltip`, async () => {
+          const context = await browser.newContext({ javaScriptEnabled: js, viewport: { width: 360, height: 800 } });
+          const q = await context.newPage();
+          await q.goto(`${open.url}/?lang=ar`);
+          const status = await submit(q, () => q.click("form[action='/sign'] button[type=submit]"));
+          assert(status === 422, `status ${status}: the browser blocked the form itself`);
+          const heading = (await q.textContent("#errors h3")).trim();
+          assert(/[\u0600-\u06FF]/.test(heading), `the summary is not Arabic: ${heading}`);
+          const items = await q.$$eval("#errors li", (lis) => lis.map((li) => li.textContent));
+          assert(items.length >= 3, `every problem at once: ${items.length}`);
+          assert(items.every((t) => /[\u0600-\u06FF]/.test(t)), `a problem not in Arabic: ${items}`);
+          await screenshot(q, `ar-empty-form-js-${js ? "on" : "off"}-360`);
+          await context.close();
+        });
+      }
       await check("the Arabic page mirrors (dir=rtl, form direction rtl, headings start on the right)", async () => {
         await p.goto(`${open.url}/?lang=ar`);
         const r = await p.evaluate(() => {
@@ -506,6 +524,29 @@ async function main() {
       await check("an Arabic translation is offered", async () => assert(false, "no ar in the language switcher"));
     }
 
+    await check("a Chinese signer on a 360 px phone: family name first, signs with JavaScript off, receipt read out and not translated", async () => {
+      const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 800 } });
+      const q = await context.newPage();
+      await q.goto(`${open.url}/?lang=zh-Hans`);
+      const order = await q.$$eval("form[action='/sign'] input[type=text], form[action='/sign'] input[type=email]", (ins) =>
+        ins.map((i) => i.id).filter((id) => id !== "website"),
+      );
+      assert(order[0] === "last_name" && order[1] === "first_name", `field order ${order}`);
+      await q.fill("#last_name", "陈");
+      await q.fill("#first_name", "小明");
+      await q.fill("#email", "xiaoming@example.org");
+      await q.check("#consent");
+      const status = await submit(q, () => q.click("form[action='/sign'] button[type=submit]"));
+      assert(status === 200, `status ${status}`);
+      assert((await q.getAttribute("#receipt-code", "translate")) === "no", "the code may be machine-translated");
+      const spoken = (await q.textContent(".code-box .visually-hidden")).replace(/\s+/g, " ");
+      const code = (await q.textContent("#receipt-code")).trim();
+      assert(spoken.includes(code.slice(0, 4).split("").join(" ")), `no letter-by-letter reading: ${spoken}`);
+      const wide = await q.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+      assert(!wide, "the receipt page scrolls sideways at 360 px");
+      await screenshot(q, "zh-Hans-receipt-360");
+      await context.close();
+    });
     await check("keyboard: Tab reaches every field and the button in order, with a visible focus ring", async () => {
       await p.goto(`${open.url}/?lang=en`);
       const wanted = ["first_name", "last_name", "affiliation", "email", "consent", "public", "submit"];
@@ -530,27 +571,33 @@ async function main() {
       assert(JSON.stringify(order) === JSON.stringify(wanted), `focus order ${seen.join(" → ")}`);
     });
 
-    await check("keyboard: a signer signs with keys alone, and the browser leads to a missing field", async () => {
+    await check("keyboard: a signer signs with keys alone; a missing field gets the server's summary, which leads to it", async () => {
       await p.goto(`${open.url}/?lang=en`);
       await p.focus("#first_name");
       await p.keyboard.type("Kim");
       await p.keyboard.press("Tab");
-      await p.keyboard.press("Tab"); // skip last name: required, so the server answers with errors
       await p.keyboard.press("Tab");
-      await p.keyboard.type("kbd@example.org");
+      await p.keyboard.press("Tab"); // skip the email: required, so the server answers with errors
       await p.keyboard.press("Tab");
       await p.keyboard.press("Space");
       await p.focus("form[action='/sign'] button[type=submit]");
-      // Browser validation stops the first try on the empty required field.
+      // The browser's own validation is off (its tooltips speak the browser's
+      // language, one field at a time): the server's summary answers.
+      const first = await submit(p, () => p.keyboard.press("Enter"));
+      assert(first === 422, `status ${first}`);
+      const focused = await p.evaluate(() => document.activeElement && document.activeElement.id);
+      assert(focused === "errors", `focus is on ${focused || "the page"}, not the error summary`);
+      assert((await p.inputValue("#first_name")) === "Kim", "what was typed is kept");
+      await p.focus("#errors a[href='#email']");
       await p.keyboard.press("Enter");
-      const stillHere = await p.evaluate(() => document.activeElement && document.activeElement.id);
-      assert(stillHere === "last_name", `the browser did not take focus to the missing field (${stillHere})`);
-      await p.keyboard.type("Lee");
+      const at = await p.evaluate(() => document.activeElement.id);
+      assert(at === "email", `the summary link led to ${at}`);
+      await p.keyboard.type("kbd@example.org");
       const status = await submit(p, () => p.keyboard.press("Enter"));
       assert(status === 200, `status ${status}`);
-      assert(await p.locator("#receipt-code").count(), "no receipt after keyboard signing");
+      // Already on /sign: wait for the new page, not the URL.
+      await p.waitForSelector("#receipt-code", { state: "attached", timeout: 20_000 });
     });
-
     await check("the error summary takes focus and links to each field", async () => {
       await p.goto(`${open.url}/?lang=en`);
       await p.fill("#first_name", "Kim");
@@ -568,9 +615,9 @@ async function main() {
       for (const href of links) {
         assert((await p.locator(href).count()) === 1, `summary link ${href} points nowhere`);
       }
-      await p.click("#errors a[href='#last_name']");
+      await p.click("#errors a[href='#email']");
       const after = await p.evaluate(() => document.activeElement.id);
-      assert(after === "last_name", `following the summary link focused ${after}`);
+      assert(after === "email", `following the summary link focused ${after}`);
     });
     await context.close();
 
