@@ -205,3 +205,61 @@ impl Drop for Answering {
         self.clock.answered(self.request);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::conn::Timing;
+    use crate::web::listener::{Caps, Front};
+    use axum::routing::get;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// An answer of ten chunks, 200 ms apart: it outlasts the lifetime below.
+    async fn slow_answer() -> Body {
+        let chunks = futures_util::stream::unfold(0u8, |i| async move {
+            if i == 10 {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            Some((
+                Ok::<_, Infallible>(Bytes::from_static(b"0123456789")),
+                i + 1,
+            ))
+        });
+        Body::from_stream(chunks)
+    }
+
+    #[tokio::test]
+    async fn an_answer_in_progress_outlives_the_connection_lifetime() {
+        let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = tcp.local_addr().unwrap();
+        let timing = Timing {
+            request: Duration::from_secs(2),
+            idle: Duration::from_secs(2),
+        };
+        let caps = Caps {
+            max: 4,
+            per_network: None,
+        };
+        let listener = Guarded::new(tcp, caps, timing, Front::Plain);
+        let routes = Router::new().route("/slow", get(slow_answer));
+        let lifetime = Duration::from_millis(500);
+        let server = tokio::spawn(serve(listener, routes, lifetime, std::future::pending()));
+
+        let mut client = tokio::net::TcpStream::connect(addr).await.unwrap();
+        client
+            .write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut answer = Vec::new();
+        // Every chunk arrives, then the server closes: no new request after the lifetime.
+        tokio::time::timeout(Duration::from_secs(10), client.read_to_end(&mut answer))
+            .await
+            .expect("the connection was not closed after its lifetime")
+            .unwrap();
+        let text = String::from_utf8(answer).unwrap();
+        assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+        assert_eq!(text.matches("0123456789").count(), 10, "{text}");
+        server.abort();
+    }
+}
