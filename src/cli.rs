@@ -625,6 +625,7 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
         main: config.listen,
         tls,
         onion: config.onion_listen,
+        onion_proxy_protocol: config.onion_proxy_protocol,
         metrics: config.metrics_listen,
     };
     runtime.block_on(web::serve(app, listen, store_thread))?;

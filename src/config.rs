@@ -41,6 +41,9 @@ pub struct Config {
     /// A second, plain-HTTP loopback listener for the local Tor daemon, so an
     /// onion service works beside in-process HTTPS.
     pub onion_listen: Option<SocketAddr>,
+    /// Every connection on `onion_listen` starts with the PROXY protocol header
+    /// Tor sends with `HiddenServiceExportCircuitID haproxy`: one key per circuit.
+    pub onion_proxy_protocol: bool,
 }
 
 /// `[server.tls]`: certificate files, reloaded without a restart, and the
@@ -88,9 +91,13 @@ pub struct Limits {
     pub min_fill_seconds: u64,
     /// Take the client address from `X-Forwarded-For` (only behind your own proxy).
     pub trust_forwarded_for: bool,
-    /// Open connections at once; more wait to be accepted.
+    /// Open connections at once, per listener; more wait to be accepted.
     pub max_connections: usize,
-    /// Whole-request deadline, and the longest a connection may sit idle.
+    /// Open connections at once from one network (or onion circuit); more are
+    /// closed at once, so one host cannot take every slot.
+    pub connections_per_network: usize,
+    /// Each request's deadline from its first byte to its last, and the
+    /// longest a response may wait for the client to read.
     pub request_timeout_seconds: u64,
 }
 
@@ -111,6 +118,7 @@ impl Default for Limits {
             min_fill_seconds: 5,
             trust_forwarded_for: false,
             max_connections: 1024,
+            connections_per_network: 32,
             request_timeout_seconds: 30,
         }
     }
@@ -234,6 +242,7 @@ struct RawServer {
     admin_token_sha256: Option<Spanned<String>>,
     tls: Option<Spanned<RawTls>>,
     onion_listen: Option<Spanned<SocketAddr>>,
+    onion_proxy_protocol: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -438,10 +447,14 @@ impl Config {
                     .into(),
             ));
         }
-        if limits.max_connections == 0 || limits.request_timeout_seconds == 0 {
+        if limits.max_connections == 0
+            || limits.connections_per_network == 0
+            || limits.request_timeout_seconds == 0
+        {
             return Err(at(
                 limit_span,
-                "max_connections and request_timeout_seconds must be at least 1".into(),
+                "max_connections, connections_per_network and request_timeout_seconds must be at least 1"
+                    .into(),
             ));
         }
         let hcaptcha_span = raw.hcaptcha.as_ref().map(|h| h.span());
@@ -514,6 +527,15 @@ impl Config {
             }
         };
         let onion_listen = loopback_only(s.onion_listen, "onion_listen", "127.0.0.1:8081", at)?;
+        let onion_proxy_protocol = match s.onion_proxy_protocol {
+            Some(p) if *p.get_ref() && onion_listen.is_none() => {
+                return Err(at(
+                    Some(p.span()),
+                    "onion_proxy_protocol applies to onion_listen: set onion_listen too".into(),
+                ));
+            }
+            p => p.is_some_and(|p| p.into_inner()),
+        };
         Ok(Config {
             listen: s
                 .listen
@@ -546,6 +568,7 @@ impl Config {
             admin_token_sha256,
             tls,
             onion_listen,
+            onion_proxy_protocol,
         })
     }
 }
@@ -835,6 +858,21 @@ body = "Bonjour"
     }
 
     #[test]
+    fn the_proxy_protocol_needs_the_onion_listener() {
+        let c = parse(GOOD).unwrap();
+        assert!(!c.onion_proxy_protocol);
+        let on = GOOD.replacen(
+            "[server]\n",
+            "[server]\nonion_listen = \"127.0.0.1:8081\"\nonion_proxy_protocol = true\n",
+            1,
+        );
+        assert!(parse(&on).unwrap().onion_proxy_protocol);
+        let alone = GOOD.replacen("[server]\n", "[server]\nonion_proxy_protocol = true\n", 1);
+        let err = error_of(&alone);
+        assert!(err.contains("set onion_listen too"), "{err}");
+    }
+
+    #[test]
     fn limits_have_safe_defaults_and_checked_values() {
         let c = parse(GOOD).unwrap();
         assert!(c.limits.enabled);
@@ -853,6 +891,9 @@ body = "Bonjour"
         assert!(err.contains("may not exceed"), "{err}");
         let err = error_of(&format!("{GOOD}\n[limits]\nsurprise = 1\n"));
         assert!(err.contains("unknown field"), "{err}");
+        let err = error_of(&format!("{GOOD}\n[limits]\nconnections_per_network = 0\n"));
+        assert!(err.contains("connections_per_network"), "{err}");
+        assert_eq!(c.limits.connections_per_network, 32);
         let err = error_of(&format!("{GOOD}\n[hcaptcha]\nenabled = true\n"));
         assert!(err.contains("site_key"), "{err}");
         let err = error_of(&format!("{GOOD}\n[hcaptcha]\nsecret = \"x\"\n"));

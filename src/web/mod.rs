@@ -4,9 +4,12 @@
 //! server prints are start-up, shutdown and storage errors without values.
 
 mod admin;
+mod circuit;
+mod conn;
 mod deadline;
 mod form;
 mod headers;
+mod http;
 mod listener;
 mod pages;
 mod redirect;
@@ -17,7 +20,6 @@ mod withdraw;
 
 pub use form::{FormError, HONEYPOT, decode_pairs, decode_sign_form};
 pub use headers::{CSP, CSP_WITH_HCAPTCHA};
-use listener::Accepted;
 pub use listener::Peer;
 
 use std::net::SocketAddr;
@@ -155,10 +157,7 @@ pub fn router(app: Arc<App>) -> Router {
         )),
         None => router,
     };
-    // Outermost: every layer and handler below sees `ConnectInfo<Peer>`.
-    router
-        .layer(axum::middleware::from_fn(listener::accepted))
-        .with_state(app)
+    router.with_state(app)
 }
 
 #[derive(Deserialize)]
@@ -365,6 +364,10 @@ async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap) -> Response 
 /// of open files.
 pub const SIDE_CONNECTIONS: usize = 64;
 
+/// The longest a connection may wait for its next request (and for its
+/// first), when `request_timeout_seconds` is longer.
+pub const KEEP_ALIVE: Duration = Duration::from_secs(5);
+
 /// Where the server listens.
 pub struct Listen {
     pub main: SocketAddr,
@@ -372,6 +375,8 @@ pub struct Listen {
     pub tls: Option<tls::Tls>,
     /// Plain HTTP on loopback for the Tor daemon, beside HTTPS.
     pub onion: Option<SocketAddr>,
+    /// Connections on `onion` start with Tor's PROXY protocol header.
+    pub onion_proxy_protocol: bool,
     /// `/metrics` on loopback, on a listener of its own.
     pub metrics: Option<SocketAddr>,
 }
@@ -388,19 +393,47 @@ pub async fn serve(
         main: listen,
         tls,
         onion,
+        onion_proxy_protocol,
         metrics: metrics_at,
     } = listen;
     // Installed before anything else, so an early SIGHUP cannot end the process.
     let hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
-    let max_connections = app.guard.limits().max_connections;
-    let idle = Duration::from_secs(app.guard.limits().request_timeout_seconds);
-    let guarded = |tcp, tls: Option<&tls::Tls>, max| {
-        let acceptor = tls.map(|t| t.acceptor.clone());
-        listener::Guarded::new(tcp, max, idle, 4 * idle, acceptor)
+    let limits = app.guard.limits().clone();
+    let request = Duration::from_secs(limits.request_timeout_seconds);
+    let timing = conn::Timing {
+        request,
+        idle: request.min(KEEP_ALIVE),
+    };
+    // After this, a connection reads no new request (its answer in flight finishes).
+    let lifetime = 4 * request;
+    let app = Arc::new(app);
+    // The per-network cap counts the TCP peer (or onion circuit): not where
+    // the peer is the operator's proxy (`trust_forwarded_for`) or the Tor
+    // daemon without the PROXY protocol, where it stands for everyone.
+    // Each key function holds the app until its listener is gone: the
+    // store closes only after the last one.
+    let per_network = |applies: bool| {
+        let app = app.clone();
+        let key: listener::NetworkKey = Arc::new(move |peer: &Peer| app.guard.network(peer));
+        (limits.enabled && applies).then_some((limits.connections_per_network, key))
+    };
+    let public = !limits.trust_forwarded_for;
+    let guarded = |tcp, max, per_network, front| {
+        let caps = listener::Caps { max, per_network };
+        listener::Guarded::new(tcp, caps, timing, front)
+    };
+    let front = |tls: Option<&tls::Tls>| match tls {
+        Some(t) => listener::Front::Tls(t.acceptor.clone()),
+        None => listener::Front::Plain,
     };
     let tcp = tokio::net::TcpListener::bind(listen).await?;
     let addr = tcp.local_addr()?;
-    let listener = guarded(tcp, tls.as_ref(), max_connections);
+    let listener = guarded(
+        tcp,
+        limits.max_connections,
+        per_network(public),
+        front(tls.as_ref()),
+    );
     // Background tasks (certificate watcher, SIGHUP) end with the server;
     // side listeners stop with it and finish their in-flight requests first.
     let mut tasks = tokio::task::JoinSet::new();
@@ -417,13 +450,17 @@ pub async fn serve(
                 tcp.local_addr()?
             );
             let routes = redirect::router(addr.port(), tls.files.acme_webroot.clone());
-            let side = guarded(tcp, None, SIDE_CONNECTIONS);
-            sides.push(serve_side(side, routes, stopped.clone()));
+            let side = guarded(
+                tcp,
+                SIDE_CONNECTIONS,
+                per_network(public),
+                listener::Front::Plain,
+            );
+            sides.push(serve_side(side, routes, lifetime, stopped.clone()));
         }
     } else {
         println!("undersign: listening on http://{addr}");
     }
-    let app = Arc::new(app);
     tasks.spawn(reload_on_hangup(app.clone(), hup, tls.clone()));
     let pruned = app.clone();
     tasks.spawn(async move { pruned.guard.keep_pruned().await });
@@ -433,8 +470,8 @@ pub async fn serve(
         let routes = Router::new()
             .route("/metrics", get(metrics))
             .with_state(app.clone());
-        let side = guarded(tcp, None, SIDE_CONNECTIONS);
-        sides.push(serve_side(side, routes, stopped.clone()));
+        let side = guarded(tcp, SIDE_CONNECTIONS, None, listener::Front::Plain);
+        sides.push(serve_side(side, routes, lifetime, stopped.clone()));
     }
     // The onion listener serves the same pages as the main one.
     if let Some(at) = onion {
@@ -443,19 +480,28 @@ pub async fn serve(
             "undersign: listening on http://{} for the onion service",
             tcp.local_addr()?
         );
-        let side = guarded(tcp, None, max_connections);
-        sides.push(serve_side(side, router(app.clone()), stopped.clone()));
+        let front = if onion_proxy_protocol {
+            listener::Front::Circuit
+        } else {
+            listener::Front::Plain
+        };
+        let per_circuit = per_network(onion_proxy_protocol);
+        let side = guarded(tcp, limits.max_connections, per_circuit, front);
+        sides.push(serve_side(
+            side,
+            router(app.clone()),
+            lifetime,
+            stopped.clone(),
+        ));
     }
     drop(stopped);
-    let service = router(app.clone()).into_make_service_with_connect_info::<Accepted>();
     let (reason_tx, reason) = tokio::sync::oneshot::channel();
     let waiting = app.clone();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(async move {
-            let _ = reason_tx.send(shutdown::wait(&waiting).await);
-            let _ = stopping.send(());
-        })
-        .await?;
+    let until = async move {
+        let _ = reason_tx.send(shutdown::wait(&waiting).await);
+        let _ = stopping.send(());
+    };
+    http::serve(listener, router(app.clone()), lifetime, until).await;
     for side in sides {
         let _ = side.await;
     }
@@ -474,16 +520,14 @@ pub async fn serve(
 fn serve_side(
     listener: listener::Guarded,
     routes: Router,
+    lifetime: Duration,
     mut stopped: tokio::sync::watch::Receiver<()>,
 ) -> tokio::task::JoinHandle<()> {
-    let service = routes.into_make_service_with_connect_info::<Accepted>();
     tokio::spawn(async move {
         let until = async move {
             let _ = stopped.changed().await;
         };
-        let _ = axum::serve(listener, service)
-            .with_graceful_shutdown(until)
-            .await;
+        http::serve(listener, routes, lifetime, until).await;
     })
 }
 

@@ -608,3 +608,41 @@ pub fn exit_within(server: &mut Server, secs: u64) -> Option<std::process::ExitS
     }
     None
 }
+
+/// A TCP connection to `addr` from the local address `from`: on Linux every
+/// address of 127/8 is loopback, so 127.0.0.2 is another network than
+/// 127.0.0.1 for the server's per-network limits.
+pub fn connect_from(from: [u8; 4], addr: &str) -> std::io::Result<TcpStream> {
+    let to: std::net::SocketAddr = addr.parse().expect("an address");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()?;
+    runtime.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.bind(std::net::SocketAddr::from((from, 0)))?;
+        let stream = socket.connect(to).await?.into_std()?;
+        stream.set_nonblocking(false)?;
+        Ok(stream)
+    })
+}
+
+/// The address of the onion listener, from the server's start-up lines.
+pub fn onion_addr(server: &Server) -> String {
+    let out = server.output_with("for the onion service");
+    let i = out
+        .find("for the onion service")
+        .expect("no onion listener");
+    let line = out[..i].rsplit("listening on http://").next().unwrap();
+    line.split_whitespace().next().unwrap().to_string()
+}
+
+/// The PROXY protocol line Tor sends for onion circuit `circuit`
+/// (`HiddenServiceExportCircuitID haproxy`).
+pub fn tor_proxy_line(circuit: u32) -> String {
+    format!(
+        "PROXY TCP6 fc00:dead:beef:4dad::{:x}:{:x} ::1 {} 80\r\n",
+        circuit >> 16,
+        circuit & 0xffff,
+        1024 + circuit % 60000
+    )
+}
