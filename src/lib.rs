@@ -21,6 +21,7 @@ pub mod record;
 pub mod remote;
 pub mod seal;
 pub mod store;
+pub mod tlog;
 pub mod web;
 
 /// "1 record", "2 records": the organizer reads these lines.
