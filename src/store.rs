@@ -1,7 +1,9 @@
-//! The only module that touches sled: sealed records in, sealed records out.
+//! The only module that touches sled (with its neighbour `tlog_store`, whose
+//! trees it opens): sealed records in, sealed records out.
 //!
 //! Trees: `signatures` (record id → age file) and `meta` (schema version,
-//! petition slug, recipients fingerprint). Nothing here ever sees plaintext.
+//! petition slug, recipients fingerprint), plus the public log's trees
+//! ([`crate::tlog_store::Trees`]). Nothing here ever sees plaintext.
 //!
 //! Writes go through one [`Committer`] thread (group commit): it takes every
 //! waiting operation off a channel, applies them as one sled batch, flushes
@@ -57,6 +59,8 @@ pub struct Store {
     /// sled's segment log, kept open so each batch's `fdatasync` costs no `open`.
     log: File,
     count: AtomicU64,
+    /// The public log's trees: each batch's entries are written with its records.
+    pub(crate) public_log: crate::tlog_store::Trees,
 }
 
 impl std::fmt::Debug for Store {
@@ -97,6 +101,8 @@ impl Store {
             .open_tree("signatures")
             .map_err(|e| open_err(e.to_string()))?;
         let meta = db.open_tree("meta").map_err(|e| open_err(e.to_string()))?;
+        let public_log =
+            crate::tlog_store::Trees::open(&db).map_err(|e| open_err(e.to_string()))?;
         match meta.get("schema").map_err(|e| open_err(e.to_string()))? {
             None => {
                 meta.insert("schema", SCHEMA)
@@ -113,6 +119,7 @@ impl Store {
             meta,
             dir: dir.to_path_buf(),
             log,
+            public_log,
         };
         store.sync().map_err(|e| open_err(e.to_string()))?;
         // New files' directory entries must be durable too.
@@ -205,6 +212,23 @@ impl Store {
         Ok((ids.len() as u64, remaining))
     }
 
+    /// Every stored record's id (the public log's first start lists them).
+    pub(crate) fn record_ids(&self) -> impl Iterator<Item = Result<RecordId, StoreError>> + '_ {
+        self.signatures.iter().keys().map(|k| {
+            let k = k.map_err(write_err)?;
+            Ok(RecordId(k.as_ref().try_into().map_err(|_| {
+                StoreError::Write("a stored key is malformed".into())
+            })?))
+        })
+    }
+
+    /// Makes every write so far durable: sled flush, then fdatasync (the
+    /// public log's batches use it).
+    pub(crate) fn durable(&self) -> Result<(), StoreError> {
+        self.db.flush().map_err(write_err)?;
+        self.sync().map_err(write_err)
+    }
+
     /// Streams every stored ciphertext as an export.
     pub fn export<W: Write>(&self, out: W) -> Result<u64, StoreError> {
         let header = export::Header {
@@ -232,24 +256,37 @@ impl Store {
         let mut batch = sled::Batch::default();
         let mut results = Vec::with_capacity(ops.len());
         let mut delta: i64 = 0;
+        // The public log's entries for this batch: an add per record stored,
+        // a withdrawal per record this instance held and deleted.
+        let mut logged = Vec::with_capacity(ops.len());
+        let mut removed = std::collections::HashSet::new();
         for op in ops {
             match op {
                 Op::Insert(id, ct) => {
                     batch.insert(&id.0, ct.as_bytes());
                     results.push(true);
                     delta += 1;
+                    logged.push(crate::tlog::Entry::new(crate::tlog::Kind::Added, id));
                 }
                 Op::Remove(id) => {
                     // Within one batch a record is inserted and removed by different
                     // signers only if their 128-bit codes collide: ignore that case.
-                    let present = self.signatures.contains_key(id.0).map_err(write_err)?;
+                    // The same code sent twice in one batch deletes (and counts) once.
+                    let present = removed.insert(*id)
+                        && self.signatures.contains_key(id.0).map_err(write_err)?;
                     batch.remove(&id.0);
                     results.push(present);
                     delta -= i64::from(present);
+                    if present {
+                        logged.push(crate::tlog::Entry::new(crate::tlog::Kind::Withdrawn, id));
+                    }
                 }
             }
         }
-        self.signatures.apply_batch(batch).map_err(write_err)?;
+        // Records and their log entries reach the disk together or not at all.
+        self.public_log
+            .write_with(&self.signatures, &batch, &logged)
+            .map_err(write_err)?;
         self.db.flush().map_err(write_err)?;
         self.sync().map_err(write_err)?;
         if delta >= 0 {
