@@ -23,6 +23,7 @@ use undersign::record::{Check, Envelope, Record, SignForm, Signature};
 use undersign::remote::Pull;
 use undersign::seal::{Identities, Recipients};
 use undersign::store::{Committer, Store};
+use undersign::tlog_store::Log as TransparencyLog;
 use undersign::web::{self, App};
 
 /// The bundled demo petition (examples/petition.toml).
@@ -573,6 +574,7 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
     {
         println!("undersign: warning: {}", key_warning(&files.key));
     }
+    let log = open_log(&config, &store, demo)?;
     let guard = Guard::new(config.limits.clone(), hcaptcha);
     let (committer, store_thread) = Committer::start(store.clone());
     let app = App {
@@ -581,6 +583,7 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
         recipients,
         store,
         committer,
+        log,
         guard,
         onion: config.onion.clone(),
         admin_token_sha256: config.admin_token_sha256,
@@ -602,6 +605,48 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
     };
     runtime.block_on(web::serve(app, listen, store_thread))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the public log (making its key at the first start) and prints its key.
+fn open_log(config: &Config, store: &Arc<Store>, demo: bool) -> Result<Arc<TransparencyLog>> {
+    use undersign::tlog_store::KeyOrigin;
+    let origin =
+        undersign::tlog_store::origin_for(&config.data_dir, &config.log, &config.petition.slug)?;
+    let (log, how) = TransparencyLog::open(
+        store.clone(),
+        &config.data_dir,
+        &origin,
+        config.log.batch_seconds,
+    )?;
+    let key = undersign::tlog_store::key_path(&config.data_dir);
+    let p = log.published();
+    println!(
+        "undersign: public log {origin}: {} entries, count {}, a batch every {}s; log key {}",
+        p.size,
+        p.tally.count(),
+        config.log.batch_seconds,
+        log.key().vkey()
+    );
+    match how {
+        KeyOrigin::Made => println!(
+            "undersign: made the log key {} (mode 0600): back it up with the data; publish the \
+             key above where signers and journalists can compare it",
+            key.display()
+        ),
+        KeyOrigin::ReadByOthers => println!(
+            "undersign: warning: the log key {} can be read by other users of this machine: chmod 0600 it",
+            key.display()
+        ),
+        KeyOrigin::Read => {}
+    }
+    if !config.log.name_set && !demo {
+        println!(
+            "undersign: warning: [log] name is not set, so the log is named {origin}. Set name = \
+             \"petition.example.org\" (your petition's host) in [log] before launch: a log cannot \
+             be renamed once it holds signatures"
+        );
+    }
+    Ok(Arc::new(log))
 }
 
 fn demo(listen: SocketAddr, dir: &Path) -> Result<ExitCode> {
@@ -660,6 +705,19 @@ fn check(
     );
     if recipients.len() == 1 {
         println!("warning: only one recipient; add a second organizer's key as a backup");
+    }
+    let origin = undersign::tlog_store::origin_for(&config.data_dir, &config.log, &p.slug)?;
+    match undersign::tlog_store::read_key(&config.data_dir)? {
+        Some(key) if key.origin() == origin => println!("log key: {}", key.vkey()),
+        Some(key) => bail!(
+            "{}: the log key is for \"{}\", but [log] makes the log \"{origin}\"; a log cannot be renamed",
+            undersign::tlog_store::key_path(&config.data_dir).display(),
+            key.origin()
+        ),
+        None => println!(
+            "log: {origin}; its key is made in {} at the first start",
+            config.data_dir.display()
+        ),
     }
     if let Some(files) = &config.tls {
         let tls = web::tls::Tls::new(files).context("[server.tls]")?;

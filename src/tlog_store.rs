@@ -213,6 +213,23 @@ pub fn read_key(data_dir: &Path) -> Result<Option<LogKey>, LogError> {
     }
 }
 
+/// The log's origin, `<name>/<slug>`. With `[log] name` unset, a log keeps
+/// the name its key was made with (adding an onion service later does not
+/// rename it); a new log takes the default (the onion address, or localhost).
+pub fn origin_for(
+    data_dir: &Path,
+    config: &crate::config::LogConfig,
+    slug: &str,
+) -> Result<String, LogError> {
+    if !config.name_set
+        && let Some(key) = read_key(data_dir)?
+        && key.origin().ends_with(&format!("/{slug}"))
+    {
+        return Ok(key.origin().to_string());
+    }
+    Ok(config.origin(slug))
+}
+
 fn make_key(path: &Path, origin: &str) -> Result<LogKey, LogError> {
     let shown = path.display().to_string();
     let (key, text) = LogKey::generate(origin).map_err(|e| LogError::Key(shown.clone(), e))?;

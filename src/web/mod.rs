@@ -11,6 +11,7 @@ mod pages;
 mod redirect;
 mod sign;
 pub mod tls;
+mod tlog;
 mod withdraw;
 
 pub use form::{FormError, HONEYPOT, decode_pairs, decode_sign_form};
@@ -46,6 +47,8 @@ pub struct App {
     pub recipients: Recipients,
     pub store: Arc<Store>,
     pub committer: Committer,
+    /// The public log: its published count is the one every page shows.
+    pub log: Arc<crate::tlog_store::Log>,
     pub guard: Guard,
     /// The onion service address, announced with `Onion-Location`.
     pub onion: Option<String>,
@@ -93,7 +96,8 @@ impl App {
         problems: &[(crate::record::Field, crate::record::Problem)],
     ) -> pages::PetitionPage<'a> {
         let closed = petition.is_closed(time::OffsetDateTime::now_utc());
-        let count = self.store.count();
+        // The published count, as /count and the log say: it moves once per batch.
+        let count = self.log.count();
         let mut page =
             pages::PetitionPage::new(petition, lang, count, closed, self.demo, form, problems);
         page.challenge = self.guard.challenge(who);
@@ -127,6 +131,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/about", get(about))
         .route("/accessibility", get(accessibility))
         .route("/count", get(count))
+        .route("/log/checkpoint", get(tlog::checkpoint))
+        .route("/log/key", get(tlog::key))
+        .route("/log/tile/{*rest}", get(tlog::tile))
         .route("/admin/export", get(admin::export))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/static/style.css", get(stylesheet))
@@ -278,8 +285,16 @@ async fn metrics(State(app): State<Arc<App>>) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
+/// The public count: signatures added minus withdrawn at the last published
+/// checkpoint of the log (`log_size` entries), so anyone can check it there.
+/// It moves once per batch, never on a purge.
 async fn count(State(app): State<Arc<App>>) -> Response {
-    let body = serde_json::json!({ "count": app.store.count(), "goal": app.petition().goal });
+    let p = app.log.published();
+    let body = serde_json::json!({
+        "count": p.tally.count(),
+        "goal": app.petition().goal,
+        "log_size": p.size,
+    });
     (
         [
             (header::CONTENT_TYPE, "application/json"),
@@ -422,6 +437,11 @@ pub async fn serve(
         let side = guarded(tcp, None, max_connections);
         sides.push(serve_side(side, router(app.clone()), stopped.clone()));
     }
+    // The public log publishes its batches until the server stops.
+    let batches = tokio::spawn(crate::tlog_store::run_batches(
+        app.log.clone(),
+        stopped.clone(),
+    ));
     drop(stopped);
     let service = router(app.clone()).into_make_service_with_connect_info::<Peer>();
     axum::serve(listener, service)
@@ -433,6 +453,8 @@ pub async fn serve(
     for side in sides {
         let _ = side.await;
     }
+    // A batch being published finishes first; pending entries wait on disk.
+    let _ = batches.await;
     // Dropping the last Committer lets the store thread finish its queue and exit.
     tasks.shutdown().await;
     drop(app);
