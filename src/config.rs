@@ -907,7 +907,10 @@ body = "Bonjour"
             "{GOOD}\n[log]\nname = \"petition.example.org\"\nbatch_seconds = 1\n"
         ))
         .unwrap();
-        assert_eq!(c.log.origin(&c.petition.slug), "petition.example.org/rights-not-raids");
+        assert_eq!(
+            c.log.origin(&c.petition.slug),
+            "petition.example.org/rights-not-raids"
+        );
         assert_eq!(c.log.batch_seconds, 1);
         for bad in ["https://x.org", "a b", "a+b", "", "/x"] {
             let err = error_of(&format!("{GOOD}\n[log]\nname = \"{bad}\"\n"));

@@ -482,7 +482,9 @@ pub async fn run_batches(log: Arc<Log>, mut stop: tokio::sync::watch::Receiver<(
             Ok(Err(e)) => println!(
                 "undersign: the public log could not publish this batch; it stays pending for the next: {e}"
             ),
-            Err(_) => println!("undersign: the public log's batch stopped unexpectedly; retrying at the next"),
+            Err(_) => println!(
+                "undersign: the public log's batch stopped unexpectedly; retrying at the next"
+            ),
         }
     }
 }
@@ -545,7 +547,10 @@ mod tests {
         let (log, how) = Log::open(store.clone(), dir.path(), "example.org/p", 1).unwrap();
         assert_eq!(how, KeyOrigin::Read);
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(key_path(dir.path())).unwrap().permissions().mode();
+        let mode = std::fs::metadata(key_path(dir.path()))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
         store
             .public_log

@@ -13,7 +13,11 @@ use undersign::tlog::{Entry, Hash, Kind};
 fn entry(i: u64, salt: u8) -> Entry {
     let mut id = [salt; 32];
     id[..8].copy_from_slice(&i.to_be_bytes());
-    let kind = if i % 7 == 3 { Kind::Withdrawn } else { Kind::Added };
+    let kind = if i % 7 == 3 {
+        Kind::Withdrawn
+    } else {
+        Kind::Added
+    };
     Entry::new(kind, &RecordId(id))
 }
 

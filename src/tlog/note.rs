@@ -272,7 +272,8 @@ impl Cosigner {
         let mut note = Note::from_bytes(checkpoint).map_err(|_| NoteError::Malformed)?;
         let timed = Timed { by: self, time };
         note.add_sigs(&[&timed]).map_err(|_| NoteError::Malformed)?;
-        let sig = signed_note::Signer::sign(&timed, note.text()).map_err(|_| NoteError::Malformed)?;
+        let sig =
+            signed_note::Signer::sign(&timed, note.text()).map_err(|_| NoteError::Malformed)?;
         let line = Signature::new(self.name.clone(), signed_note::Signer::key_id(&timed), sig)
             .map_err(|_| NoteError::Malformed)?
             .to_bytes();
@@ -306,7 +307,11 @@ impl signed_note::Signer for Timed<'_> {
     }
 
     fn key_id(&self) -> u32 {
-        key_id(&self.by.name, TYPE_COSIGNATURE, &self.by.key.verifying_key())
+        key_id(
+            &self.by.name,
+            TYPE_COSIGNATURE,
+            &self.by.key.verifying_key(),
+        )
     }
 
     fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, ed25519_dalek::SignatureError> {
@@ -376,11 +381,7 @@ impl signed_note::Verifier for CosignatureVerifier {
         let Ok(sig) = ed25519_dalek::Signature::from_slice(sig) else {
             return false;
         };
-        time <= i64::MAX as u64
-            && self
-                .key
-                .verify(&cosigned_message(time, msg), &sig)
-                .is_ok()
+        time <= i64::MAX as u64 && self.key.verify(&cosigned_message(time, msg), &sig).is_ok()
     }
 }
 
@@ -426,7 +427,10 @@ mod tests {
         assert!(text.starts_with("PRIVATE+KEY+example.org/petition+"));
         assert_eq!(LogKey::from_private(&text).unwrap().vkey(), k.vkey());
         assert_eq!(check_log_vkey(k.vkey()).unwrap(), "example.org/petition");
-        assert_eq!(LogKey::generate("has space").unwrap_err(), KeyError::BadName);
+        assert_eq!(
+            LogKey::generate("has space").unwrap_err(),
+            KeyError::BadName
+        );
         assert_eq!(LogKey::generate("a+b").unwrap_err(), KeyError::BadName);
         // A wrong id, a cosigner key, junk: refused, and the error has no key in it.
         let wrong_id = PETER_SKEY.replace("c74f20a3", "c74f20a4");
@@ -467,25 +471,38 @@ mod tests {
         let text = String::from_utf8(note.clone()).unwrap();
         assert!(text.starts_with(&format!("example.org/p\n42\n{root}\n\n— example.org/p ")));
         let cp = open_checkpoint(&note, key.vkey()).unwrap();
-        assert_eq!((cp.size, cp.root, cp.origin.as_str()), (42, root, "example.org/p"));
+        assert_eq!(
+            (cp.size, cp.root, cp.origin.as_str()),
+            (42, root, "example.org/p")
+        );
         let altered = text.replacen("\n42\n", "\n43\n", 1);
         assert_eq!(
             open_checkpoint(altered.as_bytes(), key.vkey()),
             Err(NoteError::BadSignature)
         );
         let (other, _) = LogKey::generate("example.org/p").unwrap();
-        assert_eq!(open_checkpoint(&note, other.vkey()), Err(NoteError::Unsigned));
+        assert_eq!(
+            open_checkpoint(&note, other.vkey()),
+            Err(NoteError::Unsigned)
+        );
         assert_eq!(
             open_checkpoint(b"junk", key.vkey()),
             Err(NoteError::Malformed)
         );
         // A key named for another origin cannot vouch for this checkpoint.
         let (elsewhere, _) = LogKey::generate("example.org/q").unwrap();
-        let mut n = Note::new(note.split(|b| *b == b'\n').take(3).fold(Vec::new(), |mut v, l| {
-            v.extend_from_slice(l);
-            v.push(b'\n');
-            v
-        }).as_slice(), &[]).unwrap();
+        let mut n = Note::new(
+            note.split(|b| *b == b'\n')
+                .take(3)
+                .fold(Vec::new(), |mut v, l| {
+                    v.extend_from_slice(l);
+                    v.push(b'\n');
+                    v
+                })
+                .as_slice(),
+            &[],
+        )
+        .unwrap();
         n.add_sigs(&[&elsewhere.signer]).unwrap();
         assert!(matches!(
             open_checkpoint(&n.to_bytes(), elsewhere.vkey()),
@@ -502,7 +519,11 @@ mod tests {
         let alice = Cosigner::from_private(&text).unwrap();
         let (cosigned, line) = alice.cosign(&note, 1_679_315_147).unwrap();
         assert!(line.starts_with("— example.org/alice "));
-        assert!(String::from_utf8(cosigned.clone()).unwrap().ends_with(&line));
+        assert!(
+            String::from_utf8(cosigned.clone())
+                .unwrap()
+                .ends_with(&line)
+        );
         // The signature line: key id (type 0x04), then the timestamp, then Ed25519
         // over "cosignature/v1\ntime T\n" and the checkpoint text.
         let raw = B64
@@ -513,8 +534,15 @@ mod tests {
         let mut id_input = b"example.org/alice\n\x04".to_vec();
         id_input.extend_from_slice(public.as_bytes());
         assert_eq!(raw[..4], sha2::Sha256::digest(&id_input)[..4]);
-        assert_eq!(u64::from_be_bytes(raw[4..12].try_into().unwrap()), 1_679_315_147);
-        let text_end = String::from_utf8(note.clone()).unwrap().find("\n\n").unwrap() + 1;
+        assert_eq!(
+            u64::from_be_bytes(raw[4..12].try_into().unwrap()),
+            1_679_315_147
+        );
+        let text_end = String::from_utf8(note.clone())
+            .unwrap()
+            .find("\n\n")
+            .unwrap()
+            + 1;
         let mut msg = b"cosignature/v1\ntime 1679315147\n".to_vec();
         msg.extend_from_slice(&note[..text_end]);
         let sig = ed25519_dalek::Signature::from_slice(&raw[12..]).unwrap();

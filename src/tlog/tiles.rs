@@ -171,7 +171,7 @@ pub fn tiles_of(size: u64) -> Vec<TileId> {
                 width: WIDTH as u16,
             });
         }
-        if count % WIDTH > 0 {
+        if !count.is_multiple_of(WIDTH) {
             out.push(TileId {
                 kind,
                 n: count / WIDTH,
@@ -257,12 +257,15 @@ fn push_bundled(bundle: &mut Vec<u8>, entry: &Entry) {
     bundle.extend_from_slice(entry.as_bytes());
 }
 
+/// Tiles already read, by (level, index).
+type TileCache = RefCell<HashMap<(u8, u64), Rc<Vec<u8>>>>;
+
 /// Hashes read from the tiles of a source, plus those made in this batch.
 struct Reader<'a, S: TileSource> {
     source: &'a S,
     fresh: &'a HashMap<u64, Hash>,
     /// Tiles already read: the stored ones do not change during a batch.
-    cache: RefCell<HashMap<(u8, u64), Rc<Vec<u8>>>>,
+    cache: TileCache,
 }
 
 impl<'a, S: TileSource> Reader<'a, S> {
@@ -283,8 +286,7 @@ impl<'a, S: TileSource> Reader<'a, S> {
             .hash_tile(level, n)
             .map_err(|e| tlog_tiles::Error::InvalidInput(e.0))?
             .ok_or(tlog_tiles::Error::IndexesNotInTree)?;
-        if data.is_empty() || data.len() % HASH_LEN != 0 || data.len() > WIDTH as usize * HASH_LEN
-        {
+        if data.is_empty() || data.len() % HASH_LEN != 0 || data.len() > WIDTH as usize * HASH_LEN {
             return Err(tlog_tiles::Error::InvalidTile);
         }
         let data = Rc::new(data);
@@ -568,7 +570,10 @@ mod tests {
 
     #[test]
     fn paths_follow_the_spec() {
-        assert_eq!(TileId::hashes(0, 1_234_067, 256).path(), "tile/0/x001/x234/067");
+        assert_eq!(
+            TileId::hashes(0, 1_234_067, 256).path(),
+            "tile/0/x001/x234/067"
+        );
         assert_eq!(TileId::hashes(2, 5, 17).path(), "tile/2/005.p/17");
         assert_eq!(TileId::entries(1000, 1).path(), "tile/entries/x001/000.p/1");
         for id in [
@@ -701,10 +706,7 @@ mod tests {
         let mut t = MemoryTiles::default();
         t.append(0, &entries(10)).unwrap();
         t.bundles.get_mut(&0).unwrap().pop();
-        assert!(matches!(
-            t.append(10, &entries(1)),
-            Err(TreeError::Damaged)
-        ));
+        assert!(matches!(t.append(10, &entries(1)), Err(TreeError::Damaged)));
     }
 
     #[test]

@@ -10,8 +10,8 @@ mod listener;
 mod pages;
 mod redirect;
 mod sign;
-pub mod tls;
 mod tlog;
+pub mod tls;
 mod withdraw;
 
 pub use form::{FormError, HONEYPOT, decode_pairs, decode_sign_form};
