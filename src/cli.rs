@@ -1,5 +1,7 @@
 //! Subcommands. Library errors arrive typed; here they become one line.
 
+mod verify;
+
 use std::io::{self, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -83,6 +85,9 @@ enum Command {
         /// Also write the key as a QR code in a printable SVG file (mode 0600, never overwritten).
         #[arg(long, value_name = "FILE")]
         qr_svg: Option<PathBuf>,
+        /// Make a cosigner key for `verify --cosign` instead, named NAME (like example.org/alice).
+        #[arg(long, value_name = "NAME", conflicts_with_all = ["passphrase", "passphrase_file", "qr", "qr_svg"])]
+        cosigner: Option<String>,
     },
     /// Check a config and its recipients; with --identity, prove the key can decrypt.
     Check {
@@ -188,6 +193,43 @@ enum Command {
         #[arg(long, value_name = "URL")]
         proxy: Option<String>,
     },
+    /// Check a petition's public log: its signature, tiles, history and count;
+    /// with --code, that one signature is counted (the code is not sent anywhere).
+    Verify {
+        /// The petition's address (https://…, or http://….onion with --proxy).
+        #[arg(long)]
+        url: String,
+        /// The log key the organizers published [default: the one remembered from your first check].
+        #[arg(long, value_name = "KEY")]
+        key: Option<String>,
+        /// A receipt code: check that this signature is counted. Use - to type it unseen.
+        #[arg(long, value_name = "CODE")]
+        code: Option<String>,
+        /// With --code: write the proof that the signature is in the log (c2sp.org/tlog-proof) to FILE.
+        #[arg(long, value_name = "FILE", requires = "code")]
+        proof: Option<PathBuf>,
+        /// Compare an export (from `undersign export` or `pull`) with the log.
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
+        /// Cosign the verified checkpoint with this cosigner key (`keygen --cosigner`); prints it.
+        #[arg(long, value_name = "KEYFILE")]
+        cosign: Option<PathBuf>,
+        /// A cosigner's verifier key: the log must be consistent with its --cosigned checkpoint.
+        #[arg(long, value_name = "KEY", requires = "cosigned")]
+        witness: Option<String>,
+        /// A checkpoint cosigned by --witness (the output of `verify --cosign`).
+        #[arg(long, value_name = "FILE", requires = "witness")]
+        cosigned: Option<PathBuf>,
+        /// Where the last checkpoint of each log is remembered [default: ~/.local/state/undersign/verify.json].
+        #[arg(long, value_name = "FILE")]
+        state: Option<PathBuf>,
+        /// Trust only this PEM certificate (or CA) for the server: self-signed servers.
+        #[arg(long, value_name = "FILE")]
+        ca_cert: Option<PathBuf>,
+        /// Connect through this proxy, e.g. socks5h://127.0.0.1:9050 for Tor.
+        #[arg(long, value_name = "URL")]
+        proxy: Option<String>,
+    },
     /// Merge exports of one petition (several servers, overlapping exports): each record once.
     Merge {
         /// Exports to merge (each trailer is checked first).
@@ -224,11 +266,22 @@ pub fn run() -> Result<ExitCode> {
         }
         Command::Demo { listen, dir } => demo(listen, &dir),
         Command::Keygen {
+            output, cosigner, ..
+        } if cosigner.is_some() => {
+            let output = if output == Path::new("undersign-identity.txt") {
+                PathBuf::from("cosigner.key")
+            } else {
+                output
+            };
+            verify::new_cosigner(&output, cosigner.as_deref().unwrap_or_default())
+        }
+        Command::Keygen {
             output,
             passphrase,
             passphrase_file,
             qr,
             qr_svg,
+            ..
         } => keygen_command(
             &output,
             passphrase || passphrase_file.is_some(),
@@ -278,6 +331,31 @@ pub fn run() -> Result<ExitCode> {
             &output,
             force,
         ),
+        Command::Verify {
+            url,
+            key,
+            code,
+            proof,
+            export,
+            cosign,
+            witness,
+            cosigned,
+            state,
+            ca_cert,
+            proxy,
+        } => verify::run(verify::Args {
+            url,
+            key,
+            code,
+            proof,
+            export,
+            cosign,
+            witness,
+            cosigned,
+            state,
+            ca_cert,
+            proxy,
+        }),
         Command::Merge {
             exports,
             output,
