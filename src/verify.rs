@@ -67,7 +67,11 @@ pub enum VerifyError {
         "{site} served the log {was} last time and now serves {now}: the log was replaced \
          (a rewritten history). Use --state ANOTHER-FILE only if the organizers announced it"
     )]
-    OriginChanged { site: String, was: String, now: String },
+    OriginChanged {
+        site: String,
+        was: String,
+        now: String,
+    },
     #[error(transparent)]
     Checkpoint(#[from] NoteError),
     #[error("{0}: not a tile of the log's format")]
@@ -82,9 +86,7 @@ pub enum VerifyError {
     // Not a `source`: the message already holds the cause, once.
     #[error("the log breaks its own rules: {0}")]
     Rules(RuleError),
-    #[error(
-        "the log shrank from {was} entries (your last check) to {now}: entries were removed"
-    )]
+    #[error("the log shrank from {was} entries (your last check) to {now}: entries were removed")]
     Shrunk { was: u64, now: u64 },
     #[error(
         "the first {size} entries of the log are not those you checked last time: its history \
@@ -510,7 +512,9 @@ async fn fetch_tree(
     let ids = tiles::tiles_of(checkpoint.size);
     let fetched: Vec<(TileId, Result<Vec<u8>, VerifyError>)> =
         futures_util::stream::iter(ids.into_iter().map(|id| async move {
-            let data = site.get(&format!("log/{}", id.path()), MAX_TILE_BYTES).await;
+            let data = site
+                .get(&format!("log/{}", id.path()), MAX_TILE_BYTES)
+                .await;
             (id, data)
         }))
         .buffered(PARALLEL)
@@ -523,7 +527,8 @@ async fn fetch_tree(
         let path = format!("log/{}", id.path());
         match id.kind {
             Kind::Entries => {
-                let bundle = tiles::decode_bundle(&data).map_err(|_| VerifyError::BadTile(path.clone()))?;
+                let bundle =
+                    tiles::decode_bundle(&data).map_err(|_| VerifyError::BadTile(path.clone()))?;
                 if bundle.len() != usize::from(id.width) {
                     return Err(VerifyError::BadTile(path));
                 }
@@ -573,11 +578,22 @@ mod tests {
         let (b, _) = note::LogKey::generate("example.org/p").unwrap();
         let empty = State::default();
         let (k, o, first) = trusted_key(None, a.vkey(), &empty, "example.org").unwrap();
-        assert_eq!((k.as_str(), o.as_str(), first), (a.vkey(), "example.org/p", true));
+        assert_eq!(
+            (k.as_str(), o.as_str(), first),
+            (a.vkey(), "example.org/p", true)
+        );
         // Given with --key: not "first use", even with an empty state.
-        assert!(!trusted_key(Some(a.vkey()), b.vkey(), &empty, "x").unwrap().2);
+        assert!(
+            !trusted_key(Some(a.vkey()), b.vkey(), &empty, "x")
+                .unwrap()
+                .2
+        );
         let pinned = state_with("example.org/p", a.vkey(), "example.org");
-        assert!(!trusted_key(None, a.vkey(), &pinned, "example.org").unwrap().2);
+        assert!(
+            !trusted_key(None, a.vkey(), &pinned, "example.org")
+                .unwrap()
+                .2
+        );
         assert!(matches!(
             trusted_key(None, b.vkey(), &pinned, "example.org"),
             Err(VerifyError::KeyChanged { .. })

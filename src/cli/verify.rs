@@ -62,8 +62,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     };
     let cosigner = match &a.cosign {
         Some(p) => Some(
-            Cosigner::from_private(&read_private(p)?)
-                .with_context(|| p.display().to_string())?,
+            Cosigner::from_private(&read_private(p)?).with_context(|| p.display().to_string())?,
         ),
         None => None,
     };
@@ -193,14 +192,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
 
 fn time_text(unix: u64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix as i64)
-        .map(|t| {
-            format!(
-                "{} {:02}:{:02} UTC",
-                t.date(),
-                t.hour(),
-                t.minute()
-            )
-        })
+        .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
         .unwrap_or_else(|_| unix.to_string())
 }
 
@@ -216,8 +208,12 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
 /// overwritten); prints its verifier key last.
 pub fn new_cosigner(output: &Path, name: &str) -> Result<ExitCode> {
     let (cosigner, private) = Cosigner::generate(name)?;
-    let mut f = undersign::offline::private_file(output, false)
-        .with_context(|| format!("{} (never overwritten; choose another file with -o)", output.display()))?;
+    let mut f = undersign::offline::private_file(output, false).with_context(|| {
+        format!(
+            "{} (never overwritten; choose another file with -o)",
+            output.display()
+        )
+    })?;
     f.write_all(format!("{}\n", private.as_str()).as_bytes())?;
     f.sync_all()?;
     eprintln!(

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::App;
@@ -78,4 +78,48 @@ pub async fn tile(State(app): State<Arc<App>>, Path(rest): Path<String>) -> Resp
             "the log could not be read just now\n",
         ),
     }
+}
+
+/// The command a signer runs to check their signature: this site's address
+/// as the visitor reached it (through Tor for an onion address), the log key
+/// as served today (so a later change of key is caught), and `--code -`, so
+/// the code is typed, never put in a command line or a shell's history.
+pub fn verify_command(app: &App, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            let origin = app.log.key().origin();
+            origin
+                .rsplit_once('/')
+                .map_or(origin, |(h, _)| h)
+                .to_string()
+        });
+    let bare = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host.as_str(), |(h, _)| h)
+        .trim_matches(['[', ']']);
+    let local = bare == "localhost"
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    let (scheme, proxy) = if bare.ends_with(".onion") {
+        ("http", " --proxy socks5h://127.0.0.1:9050")
+    } else if local {
+        ("http", "")
+    } else {
+        ("https", "")
+    };
+    format!(
+        "undersign verify --url {scheme}://{host}{proxy} --key {} --code -",
+        app.log.key().vkey()
+    )
 }
