@@ -138,6 +138,9 @@ fn serve_static(site: BTreeMap<String, Vec<u8>>) -> (String, Arc<Mutex<Vec<Strin
 /// A path → body copy of a log, as a stand-in serves it.
 type Site = BTreeMap<String, Vec<u8>>;
 
+/// What to break, how, and what `verify` must then say.
+type Tampering = (&'static str, fn(&mut Site), &'static str);
+
 fn flip_last_byte(site: &mut BTreeMap<String, Vec<u8>>, path: &str) {
     let body = site
         .get_mut(path)
@@ -235,7 +238,7 @@ fn a_tampered_tile_checkpoint_or_count_is_refused_and_nothing_is_remembered() {
             .all(|p| !p.contains(&id) && !p.contains(&compact) && !p.contains(&codes[0]))
     );
 
-    let cases: [(&str, fn(&mut Site), &str); 4] = [
+    let cases: [Tampering; 4] = [
         (
             "entry bundle",
             |s| flip_last_byte(s, "/log/tile/entries/000.p/3"),
