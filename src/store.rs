@@ -445,6 +445,20 @@ mod tests {
     }
 
     #[test]
+    fn the_same_code_twice_in_one_batch_deletes_and_counts_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let id = RecordId([3; 32]);
+        store.commit(&[Op::Insert(id, ct(3))]).unwrap();
+        store
+            .commit(&[Op::Insert(RecordId([4; 32]), ct(4))])
+            .unwrap();
+        let answers = store.commit(&[Op::Remove(id), Op::Remove(id)]).unwrap();
+        assert_eq!(answers, vec![true, false]);
+        assert_eq!(store.count(), 1);
+    }
+
+    #[test]
     fn a_folder_belongs_to_one_petition() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
