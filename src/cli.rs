@@ -164,6 +164,9 @@ enum Command {
         /// Seal every output file to this age1… or SSH public key, so no plaintext lands on disk; repeatable.
         #[arg(long, value_name = "RECIPIENT")]
         encrypt_to: Vec<String>,
+        /// Check that the export agrees with the public log saved by `verify --save-log` (exit 2 if not).
+        #[arg(long, value_name = "FILE")]
+        log: Option<PathBuf>,
     },
     /// Make a token for remote export; prints the line for the server's config.
     Token {
@@ -223,6 +226,9 @@ enum Command {
         /// Where the last checkpoint of each log is remembered [default: ~/.local/state/undersign/verify.json].
         #[arg(long, value_name = "FILE")]
         state: Option<PathBuf>,
+        /// Save the verified log to FILE, to compare it with an export offline (`decrypt --log`).
+        #[arg(long, value_name = "FILE")]
+        save_log: Option<PathBuf>,
         /// Trust only this PEM certificate (or CA) for the server: self-signed servers.
         #[arg(long, value_name = "FILE")]
         ca_cert: Option<PathBuf>,
@@ -341,6 +347,7 @@ pub fn run() -> Result<ExitCode> {
             witness,
             cosigned,
             state,
+            save_log,
             ca_cert,
             proxy,
         } => verify::run(verify::Args {
@@ -355,6 +362,7 @@ pub fn run() -> Result<ExitCode> {
             state,
             ca_cert,
             proxy,
+            save_log,
         }),
         Command::Merge {
             exports,
@@ -390,7 +398,13 @@ pub fn run() -> Result<ExitCode> {
             public_list,
             report,
             encrypt_to,
+            log,
         } => {
+            // Counts only, before anything is decrypted: the log names no one.
+            let log_agrees = match &log {
+                Some(saved) => verify::check_saved_log(&export, saved)?,
+                None => true,
+            };
             if excel && format != Format::Csv {
                 bail!("--excel adds a byte-order mark for spreadsheets: it applies to CSV only");
             }
@@ -431,7 +445,7 @@ pub fn run() -> Result<ExitCode> {
                 other => other.into(),
             })?;
             print_summary(&job, &summary);
-            Ok(if summary.tally.failed == 0 {
+            Ok(if summary.tally.failed == 0 && log_agrees {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(2)

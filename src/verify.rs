@@ -151,6 +151,8 @@ pub struct Verify<'a> {
     pub witness: Option<(&'a str, Vec<u8>)>,
     /// Unix seconds, for the cosignature.
     pub now: u64,
+    /// Save the verified log here, for `decrypt --log` offline.
+    pub save_log: Option<&'a Path>,
 }
 
 /// Where a receipt code's signature stands in the log.
@@ -454,6 +456,18 @@ pub async fn verify(v: Verify<'_>) -> Result<Report, VerifyError> {
         Some(c) => Some(c.cosign(&checkpoint.note, v.now)?),
         None => None,
     };
+
+    if let Some(path) = v.save_log {
+        let shown = || path.display().to_string();
+        let mut out = crate::atomic::AtomicFile::create(path, true)
+            .map_err(|e| VerifyError::State(shown(), e.to_string()))?;
+        std::io::Write::write_all(
+            &mut out,
+            &crate::tlog::snapshot::save(&vkey, &checkpoint.note, &entries),
+        )
+        .and_then(|_| out.commit())
+        .map_err(|e| VerifyError::State(shown(), e.to_string()))?;
+    }
 
     state.v = 1;
     state.logs.insert(

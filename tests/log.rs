@@ -636,9 +636,43 @@ fn an_export_that_lost_or_gained_a_record_disagrees_with_the_log() {
     let server = Server::start(&org);
     let url = format!("http://{}", server.addr);
     let state = org.path("verify.json");
-    let o = verify(&url, &state, &["--export", export.to_str().unwrap()]);
+    let saved = org.path("log.json");
+    let o = verify(
+        &url,
+        &state,
+        &[
+            "--export",
+            export.to_str().unwrap(),
+            "--save-log",
+            saved.to_str().unwrap(),
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("the export agrees with the log: all 2 records"));
+    // Offline, decrypt compares the export with the saved copy of the log.
+    let decrypt = |export: &Path| {
+        run(&[
+            "decrypt",
+            "-i",
+            org.identity.to_str().unwrap(),
+            export.to_str().unwrap(),
+            "--format",
+            "json",
+            "-o",
+            org.path(&format!("plain-{}.jsonl", rand_suffix()))
+                .to_str()
+                .unwrap(),
+            "--log",
+            saved.to_str().unwrap(),
+        ])
+    };
+    let o = decrypt(&export);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the export agrees with the log"),
+        "{}",
+        stderr(&o)
+    );
 
     // A record dropped from the export (re-sealed with a correct trailer) is missing.
     let text = std::fs::read_to_string(&export).unwrap();

@@ -25,6 +25,7 @@ pub struct Args {
     pub state: Option<PathBuf>,
     pub ca_cert: Option<PathBuf>,
     pub proxy: Option<String>,
+    pub save_log: Option<PathBuf>,
 }
 
 /// The code from the command line, or typed without echo for `--code -`
@@ -87,6 +88,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         cosigner: cosigner.as_ref(),
         witness,
         now: undersign::guard::unix_now(),
+        save_log: a.save_log.as_deref(),
     }))?;
 
     let r = &report;
@@ -156,26 +158,14 @@ pub fn run(a: Args) -> Result<ExitCode> {
         }
         None => {}
     }
+    if let Some(path) = &a.save_log {
+        eprintln!(
+            "undersign: saved the verified log to {} (for `undersign decrypt --log`)",
+            path.display()
+        );
+    }
     if let Some(a) = &r.export {
-        if a.agrees() {
-            eprintln!(
-                "undersign: the export agrees with the log: all {} are counted, and every \
-                 signature the log counts is in the export{}",
-                undersign::count(a.records, "record", "records"),
-                if a.withdrawn_in_export > 0 {
-                    format!(" or withdrawn there ({})", a.withdrawn_in_export)
-                } else {
-                    String::new()
-                }
-            );
-        } else {
-            eprintln!(
-                "undersign: the export does NOT agree with the log: {} of its records are not in \
-                 the log, {} are withdrawn in the log but still in the export, and {} signatures \
-                 the log counts are missing from it (if you purged after an earlier export, \
-                 check that one too)",
-                a.unlogged, a.withdrawn_in_log, a.missing
-            );
+        if !report_agreement(a) {
             status = ExitCode::from(2);
         }
     }
@@ -188,6 +178,50 @@ pub fn run(a: Args) -> Result<ExitCode> {
         );
     }
     Ok(status)
+}
+
+/// Says whether an export agrees with the log; true if it does.
+pub fn report_agreement(a: &undersign::tlog::audit::Agreement) -> bool {
+    if a.agrees() {
+        eprintln!(
+            "undersign: the export agrees with the log: all {} are counted, and every signature \
+             the log counts is in the export{}",
+            undersign::count(a.records, "record", "records"),
+            if a.withdrawn_in_export > 0 {
+                format!(" or withdrawn there ({})", a.withdrawn_in_export)
+            } else {
+                String::new()
+            }
+        );
+        true
+    } else {
+        eprintln!(
+            "undersign: the export does NOT agree with the log: {} of its records are not in the \
+             log, {} are withdrawn in the log but still in the export, and {} signatures the log \
+             counts are missing from it (if you purged after an earlier export, check that one too)",
+            a.unlogged, a.withdrawn_in_log, a.missing
+        );
+        false
+    }
+}
+
+/// `decrypt --log FILE`: compares the export with a log saved by `verify
+/// --save-log`, offline. True if they agree.
+pub fn check_saved_log(export: &Path, saved: &Path) -> Result<bool> {
+    let bytes = std::fs::read(saved).with_context(|| saved.display().to_string())?;
+    let (checkpoint, ledger) =
+        undersign::tlog::snapshot::open(&bytes).with_context(|| saved.display().to_string())?;
+    let (records, withdrawn) =
+        verify::export_ids(export).with_context(|| export.display().to_string())?;
+    eprintln!(
+        "undersign: the saved log {} holds {} ({} counted) and checks out",
+        checkpoint.origin,
+        undersign::count(checkpoint.size, "entry", "entries"),
+        ledger.tally.count()
+    );
+    Ok(report_agreement(&undersign::tlog::audit::compare(
+        &ledger, records, withdrawn,
+    )))
 }
 
 fn time_text(unix: u64) -> String {

@@ -18,12 +18,14 @@
 //! - [`note`]: the log key, signed checkpoints and cosignatures (signed notes
 //!   through the `signed_note` crate, a port of Go's `sumdb/note`);
 //! - [`audit`]: does an export agree with the log?
+//! - [`snapshot`]: a verified copy of the log for offline checks.
 //!
 //! The byte-level formats are specified in docs/formats.md ("Public log").
 
 pub mod audit;
 pub mod entry;
 pub mod note;
+pub mod snapshot;
 pub mod tiles;
 
 pub use entry::{Entry, Kind, Tally};
