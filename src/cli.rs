@@ -196,8 +196,10 @@ enum Command {
         #[arg(long, value_name = "URL")]
         proxy: Option<String>,
     },
-    /// Check a petition's public log: its signature, tiles, history and count;
-    /// with --code, that one signature is counted (the code is not sent anywhere).
+    /// Check a petition's public log and count; with --code, that your signature is counted.
+    ///
+    /// Fetches the whole log, checks its signature, tiles and history and compares its
+    /// count with the page's. A receipt code is looked for locally and sent nowhere.
     Verify {
         /// The petition's address (https://…, or http://….onion with --proxy).
         #[arg(long)]
