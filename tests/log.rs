@@ -863,3 +863,107 @@ fn check_and_serve_print_the_log_key_and_keep_it_private() {
     assert_eq!(server.get("/log/key").text().trim(), vkey);
     assert!(!server.output().contains("made the log key"));
 }
+
+#[test]
+fn a_cosigned_checkpoint_catches_a_server_showing_another_history() {
+    let org = Org::new();
+    let server = Server::start(&org);
+    let codes = sign(&server, 3, "cosign");
+    wait_for_batch();
+    let url = format!("http://{}", server.addr);
+
+    // An organizer makes a cosigner key and cosigns what they verified.
+    let key_file = org.path("cosigner.key");
+    let o = run(&[
+        "keygen",
+        "--cosigner",
+        "example.org/alice",
+        "-o",
+        key_file.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let witness = stdout(&o).trim().to_string();
+    assert!(witness.starts_with("example.org/alice+"));
+    let o = verify(
+        &url,
+        &org.path("alice.json"),
+        &["--cosign", key_file.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cosigned = org.path("cosigned.txt");
+    std::fs::write(&cosigned, &o.stdout).unwrap();
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("localhost/rights-not-raids\n3\n"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("\n— ").count(),
+        2,
+        "the log's signature and Alice's"
+    );
+
+    // A signer checks the log against Alice's cosigned checkpoint: it agrees,
+    // and still does after more signatures.
+    sign(&server, 2, "later");
+    wait_for_batch();
+    let against = [
+        "--witness",
+        &witness,
+        "--cosigned",
+        cosigned.to_str().unwrap(),
+    ];
+    let o = verify(&url, &org.path("bob.json"), &against);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("consistent with the checkpoint cosigned at"));
+
+    // The server shows a newcomer another history, one that is consistent
+    // on its own and signed by the real log key, but lacks a signature
+    // Alice saw: the newcomer's first check would trust it, but not against
+    // Alice's checkpoint.
+    let key =
+        LogKey::from_private(&std::fs::read_to_string(org.data.join("log.key")).unwrap()).unwrap();
+    let dropped = entry_of(&codes[1], Kind::Added);
+    let mut other: Vec<Entry> = published_entries(&server.addr)
+        .into_iter()
+        .filter(|e| *e != dropped)
+        .collect();
+    other.push(Entry::new(
+        Kind::Added,
+        &undersign::receipt::RecordId([7; 32]),
+    ));
+    let mut t = MemoryTiles::default();
+    let root = t.append(0, &other).unwrap();
+    let size = other.len() as u64;
+    let mut site = Site::new();
+    site.insert("/log/key".into(), format!("{}\n", key.vkey()).into_bytes());
+    site.insert("/log/checkpoint".into(), key.sign(size, root));
+    site.insert(
+        "/count".into(),
+        format!("{{\"count\":{size},\"goal\":5000,\"log_size\":{size}}}").into_bytes(),
+    );
+    for id in tiles::tiles_of(size) {
+        site.insert(format!("/log/{}", id.path()), t.get(&id).unwrap());
+    }
+    let (split, _) = serve_static(site);
+    let o = verify(&split, &org.path("carol.json"), &[]);
+    assert!(o.status.success(), "on its own, the other history verifies");
+    let o = verify(&split, &org.path("dave.json"), &against);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("shows a different history to different people"),
+        "{}",
+        stderr(&o)
+    );
+    // A forged cosignature (Alice's line on another checkpoint) is refused.
+    let forged =
+        String::from_utf8(key.sign(size, root)).unwrap() + text.lines().last().unwrap() + "\n";
+    std::fs::write(&cosigned, forged).unwrap();
+    let o = verify(&url, &org.path("erin.json"), &against);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no valid cosignature"),
+        "{}",
+        stderr(&o)
+    );
+}
