@@ -41,6 +41,12 @@ pub enum VerifyError {
          for a .onion address through Tor with --proxy socks5h://127.0.0.1:9050)"
     )]
     PlainHttp(String),
+    #[error(
+        "an http:// address is reached directly on this machine, or through Tor for a .onion \
+         address (--proxy socks5h://127.0.0.1:9050): any other proxy would see which petition \
+         you check"
+    )]
+    PlainHttpProxy,
     #[error("{0}")]
     Transport(PullError),
     #[error("{what}: {why}")]
@@ -124,6 +130,7 @@ impl From<PullError> for VerifyError {
     fn from(e: PullError) -> Self {
         match e {
             PullError::PlainHttp(host) => VerifyError::PlainHttp(host),
+            PullError::ProxyForPlainHttp => VerifyError::PlainHttpProxy,
             other => VerifyError::Transport(other),
         }
     }
