@@ -584,6 +584,21 @@ fn the_log_is_served_on_the_onion_listener_and_cached_by_kind() {
     let url = format!("http://{onion}");
     let o = verify(&url, &org.path("verify.json"), &[]);
     assert!(o.status.success(), "{}", stderr(&o));
+    // The operator's counters say how far the log is, and nothing about anyone.
+    let out = server.output_with("metrics on http://");
+    let metrics = out
+        .split("metrics on http://")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .trim_end_matches("/metrics")
+        .to_string();
+    let m = request(&metrics, "GET", "/metrics", &[], b"").text();
+    assert!(m.contains("\nundersign_log_entries 257\n"), "{m}");
+    assert!(m.contains("\nundersign_log_pending 0\n"), "{m}");
+    assert_eq!(get("/metrics").status, 404, "not on the onion listener");
 }
 
 #[test]

@@ -281,7 +281,16 @@ async fn accessibility(
 /// Aggregate counters, for the operator's monitoring on the same machine
 /// only: served on the `metrics_listen` listener alone, never the public one.
 async fn metrics(State(app): State<Arc<App>>) -> Response {
-    let body = crate::metrics::METRICS.render(app.store.count());
+    let mut body = crate::metrics::METRICS.render(app.store.count());
+    // The public log: a publisher that stopped shows as pending entries piling up.
+    body.push_str(&format!(
+        "# HELP undersign_log_entries Entries in the public log's last checkpoint.\n\
+         # TYPE undersign_log_entries gauge\nundersign_log_entries {}\n\
+         # HELP undersign_log_pending Log entries waiting for the next batch.\n\
+         # TYPE undersign_log_pending gauge\nundersign_log_pending {}\n",
+        app.log.published().size,
+        app.log.pending()
+    ));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
