@@ -483,7 +483,7 @@ fn the_log_is_served_on_the_onion_listener_and_cached_by_kind() {
     let config = org.config("[limits]\nenabled = false\n");
     let text = std::fs::read_to_string(&config).unwrap().replacen(
         "[server]\n",
-        "[server]\nonion_listen = \"127.0.0.1:0\"\n",
+        "[server]\nonion_listen = \"127.0.0.1:0\"\nmetrics_listen = \"127.0.0.1:0\"\n",
         1,
     );
     std::fs::write(&config, text).unwrap();
