@@ -196,7 +196,7 @@ pub struct Report {
 
 impl Report {
     pub fn count(&self) -> u64 {
-        self.added - self.withdrawn
+        self.added.saturating_sub(self.withdrawn)
     }
 }
 
