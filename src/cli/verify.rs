@@ -164,10 +164,10 @@ pub fn run(a: Args) -> Result<ExitCode> {
             path.display()
         );
     }
-    if let Some(a) = &r.export {
-        if !report_agreement(a) {
-            status = ExitCode::from(2);
-        }
+    if let Some(a) = &r.export
+        && !report_agreement(a)
+    {
+        status = ExitCode::from(2);
     }
     if let Some((note, line)) = &r.cosigned {
         std::io::stdout().write_all(note)?;
