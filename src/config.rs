@@ -44,6 +44,31 @@ pub struct Config {
     /// Every connection on `onion_listen` starts with the PROXY protocol header
     /// Tor sends with `HiddenServiceExportCircuitID haproxy`: one key per circuit.
     pub onion_proxy_protocol: bool,
+    /// The public log of signatures (`[log]`).
+    pub log: LogConfig,
+}
+
+/// `[log]`: the public, append-only log of signatures (src/tlog).
+#[derive(Debug, Clone)]
+pub struct LogConfig {
+    /// The host part of the log's origin, `<name>/<slug>`.
+    pub name: String,
+    /// Whether `name` was set, rather than defaulted.
+    pub name_set: bool,
+    /// Entries wait this long and are published together, sorted, so the log
+    /// cannot date a signature more finely.
+    pub batch_seconds: u64,
+}
+
+/// Five minutes: a signer's entry cannot be told apart from the others of
+/// the same five minutes.
+pub const LOG_BATCH_DEFAULT: u64 = 300;
+
+impl LogConfig {
+    /// `<name>/<slug>`: the first line of every checkpoint, and the log key's name.
+    pub fn origin(&self, slug: &str) -> String {
+        format!("{}/{slug}", self.name)
+    }
 }
 
 /// `[server.tls]`: certificate files, reloaded without a restart, and the
@@ -229,6 +254,15 @@ struct RawConfig {
     petition: RawPetition,
     limits: Option<Spanned<Limits>>,
     hcaptcha: Option<Spanned<HcaptchaConfig>>,
+    #[serde(default)]
+    log: RawLog,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLog {
+    name: Option<Spanned<String>>,
+    batch_seconds: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -536,6 +570,7 @@ impl Config {
             }
             p => p.is_some_and(|p| p.into_inner()),
         };
+        let log = log_config(raw.log, onion.as_deref(), at)?;
         Ok(Config {
             listen: s
                 .listen
@@ -569,8 +604,55 @@ impl Config {
             tls,
             onion_listen,
             onion_proxy_protocol,
+            log,
         })
     }
+}
+
+/// `[log]`: the origin's host part defaults to the onion address when there
+/// is one, else `localhost` (and `serve` says to set it before launch).
+fn log_config(
+    raw: RawLog,
+    onion: Option<&str>,
+    at: impl Fn(Option<Range<usize>>, String) -> ConfigError,
+) -> Result<LogConfig, ConfigError> {
+    let batch_seconds = match raw.batch_seconds {
+        None => LOG_BATCH_DEFAULT,
+        Some(b) if (1..=86_400).contains(b.get_ref()) => *b.get_ref() as u64,
+        Some(b) => {
+            return Err(at(
+                Some(b.span()),
+                "batch_seconds must be 1 to 86400 (a day)".into(),
+            ));
+        }
+    };
+    let (name, name_set) = match raw.name {
+        Some(n) => {
+            let name = n.get_ref().trim().trim_end_matches('/').to_string();
+            let ok = !name.is_empty()
+                && name.len() <= 200
+                && !name.starts_with('/')
+                && !name.contains("://")
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-_/:[]".contains(&b));
+            if !ok {
+                return Err(at(
+                    Some(n.span()),
+                    "name must be the petition's host name, like petition.example.org (letters, \
+                     digits, dots, hyphens, optionally a /path; no https://, spaces or +)"
+                        .into(),
+                ));
+            }
+            (name, true)
+        }
+        None => (onion.unwrap_or("localhost").to_string(), false),
+    };
+    Ok(LogConfig {
+        name,
+        name_set,
+        batch_seconds,
+    })
 }
 
 impl Petition {
@@ -914,6 +996,37 @@ body = "Bonjour"
         assert!(parse(&format!("{GOOD}\n[limits]\npow_max_bits = 19\n")).is_ok());
         let err = error_of(&format!("{GOOD}\n[limits]\npow_max_bits = 20\n"));
         assert!(err.contains("at most 19"), "{err}");
+    }
+
+    #[test]
+    fn the_log_section_has_defaults_and_checked_values() {
+        let c = parse(GOOD).unwrap();
+        assert_eq!(c.log.batch_seconds, LOG_BATCH_DEFAULT);
+        assert_eq!(c.log.origin("s"), "localhost/s");
+        assert!(!c.log.name_set);
+        let c = parse(&format!(
+            "{GOOD}\n[log]\nname = \"petition.example.org\"\nbatch_seconds = 1\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            c.log.origin(&c.petition.slug),
+            "petition.example.org/rights-not-raids"
+        );
+        assert_eq!(c.log.batch_seconds, 1);
+        for bad in ["https://x.org", "a b", "a+b", "", "/x"] {
+            let err = error_of(&format!("{GOOD}\n[log]\nname = \"{bad}\"\n"));
+            assert!(err.contains("host name"), "{bad}: {err}");
+        }
+        let err = error_of(&format!("{GOOD}\n[log]\nbatch_seconds = 0\n"));
+        assert!(err.contains("batch_seconds"), "{err}");
+        // With an onion service and no name, the log is named after the onion address.
+        let onion = format!("{}.onion", "a".repeat(56));
+        let c = parse(&GOOD.replace(
+            "data = \"store\"",
+            &format!("data = \"store\"\nonion = \"{onion}\""),
+        ))
+        .unwrap();
+        assert_eq!(c.log.origin("s"), format!("{onion}/s"));
     }
 
     #[test]

@@ -59,6 +59,11 @@ receipt-code-heading = Your receipt code
 receipt-once = This code is shown only once and is not stored anywhere. Write it down, print this page or copy it somewhere safe: it is the only way to take your signature back later. Anyone who has it can withdraw your signature, so keep it private.
 receipt-how = To take your signature back, or to see that it is still counted, open one of these pages and type the code there. The code is never put in a link or a web address.
 
+## Checking the public log (on the receipt page)
+log-check-heading = Check that your signature is counted
+log-check-intro = This petition keeps a public log: one scrambled entry for each signature, which nobody can link to a name. With it, anyone can check that the number on this page is true and that no signature was quietly removed. You can also check your own signature with the free undersign program, on your own computer:
+log-check-code = The program asks for your receipt code and looks for your entry on your own computer: your code is never sent to this server or anywhere else. New signatures join the log every few minutes, so if you check right away, try again a little later.
+
 ## Refusals
 form-unreadable-heading = The form could not be read
 form-wrong-type = Signatures are sent as an ordinary web form. Nothing was kept.

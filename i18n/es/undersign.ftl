@@ -59,6 +59,11 @@ receipt-code-heading = Su código de comprobante
 receipt-once = Este código se muestra una sola vez y no se guarda en ningún lugar. Anótelo, imprima esta página o cópielo en un lugar seguro: es la única manera de retirar su firma más adelante. Cualquier persona que tenga este código puede retirar su firma, así que no lo comparta.
 receipt-how = Para retirar su firma, o para ver que todavía está contabilizada, abra una de estas páginas y escriba allí el código. El código nunca se pone en un enlace ni en una dirección web.
 
+## Checking the public log (on the receipt page)
+log-check-heading = Compruebe que su firma se cuenta
+log-check-intro = Esta petición mantiene un registro público: una entrada codificada por cada firma, que nadie puede relacionar con un nombre. Con él, cualquier persona puede comprobar que el número de esta página es real y que no se ha quitado ninguna firma a escondidas. También puede comprobar su propia firma con el programa gratuito undersign, en su propio ordenador:
+log-check-code = El programa le pide su código de comprobante y busca su entrada en su propio ordenador: su código nunca se envía a este servidor ni a ningún otro lugar. Las firmas nuevas entran en el registro cada pocos minutos; si lo comprueba enseguida, vuelva a intentarlo un poco más tarde.
+
 ## Rechazos
 form-unreadable-heading = No se pudo leer el formulario
 form-wrong-type = Las firmas se envían mediante un formulario web normal. No se guardó nada.

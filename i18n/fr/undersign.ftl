@@ -59,6 +59,11 @@ receipt-code-heading = Votre code de reçu
 receipt-once = Ce code n'est affiché qu'une seule fois et n'est enregistré nulle part. Notez-le, imprimez cette page ou copiez-le dans un endroit sûr : c'est le seul moyen de retirer votre signature plus tard. Toute personne qui a ce code peut retirer votre signature : gardez-le pour vous.
 receipt-how = Pour retirer votre signature, ou pour vérifier qu'elle est toujours comptée, ouvrez l'une de ces pages et saisissez-y le code. Le code n'est jamais mis dans un lien ni dans une adresse web.
 
+## Checking the public log (on the receipt page)
+log-check-heading = Vérifier que votre signature est comptée
+log-check-intro = Cette pétition tient un registre public : une entrée brouillée pour chaque signature, que personne ne peut relier à un nom. Grâce à lui, chacun peut vérifier que le nombre affiché sur cette page est vrai et qu'aucune signature n'a été retirée en douce. Vous pouvez aussi vérifier votre propre signature avec le programme gratuit undersign, sur votre propre ordinateur :
+log-check-code = Le programme vous demande votre code de reçu et cherche votre entrée sur votre propre ordinateur : votre code n'est jamais envoyé à ce serveur ni ailleurs. Les nouvelles signatures entrent dans le registre toutes les quelques minutes ; si vous vérifiez tout de suite, réessayez un peu plus tard.
+
 ## Refus
 form-unreadable-heading = Le formulaire n'a pas pu être lu
 form-wrong-type = Les signatures sont envoyées sous forme de formulaire web ordinaire. Rien n'a été conservé.

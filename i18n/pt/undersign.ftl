@@ -60,6 +60,11 @@ receipt-code-heading = Seu código de comprovante
 receipt-once = Este código é mostrado só uma vez e não fica guardado em lugar nenhum. Anote-o, imprima esta página ou copie-o para um lugar seguro: é a única forma de retirar sua assinatura mais tarde. Qualquer pessoa que tenha este código pode retirar sua assinatura, por isso mantenha-o em segredo.
 receipt-how = Para retirar sua assinatura, ou para ver se ela ainda está sendo contada, abra uma destas páginas e escreva o código lá. O código nunca é colocado num link nem num endereço web.
 
+## Checking the public log (on the receipt page)
+log-check-heading = Confira se sua assinatura está sendo contada
+log-check-intro = Este abaixo-assinado mantém um registro público: uma entrada embaralhada para cada assinatura, que ninguém consegue ligar a um nome. Com ele, qualquer pessoa pode conferir se o número desta página é verdadeiro e se nenhuma assinatura foi retirada às escondidas. Você também pode conferir sua própria assinatura com o programa gratuito undersign, no seu próprio computador:
+log-check-code = O programa pede seu código de comprovante e procura sua entrada no seu próprio computador: seu código nunca é enviado a este servidor nem a nenhum outro lugar. As novas assinaturas entram no registro a cada poucos minutos; se você conferir logo em seguida, tente de novo um pouco mais tarde.
+
 ## Recusas
 form-unreadable-heading = Não foi possível ler o formulário
 form-wrong-type = As assinaturas são enviadas como um formulário web comum. Nada foi guardado.

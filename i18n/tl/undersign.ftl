@@ -59,6 +59,11 @@ receipt-code-heading = Ang iyong code ng resibo
 receipt-once = Isang beses lamang ipinapakita ang code na ito at hindi ito itinatago kahit saan. Isulat ito, i-print ang pahinang ito, o kopyahin ito sa ligtas na lugar: ito lamang ang paraan para mabawi mo ang iyong pirma sa ibang pagkakataon. Sinumang may hawak nito ay makakabawi ng iyong pirma, kaya ilihim mo ito.
 receipt-how = Para bawiin ang iyong pirma, o para makita kung kasama pa rin ito sa bilang, buksan ang isa sa mga pahinang ito at i-type doon ang code. Hindi kailanman inilalagay ang code sa link o sa web address.
 
+## Checking the public log (on the receipt page)
+log-check-heading = Tiyakin na kasama sa bilang ang iyong pirma
+log-check-intro = May pampublikong talaan ang petisyong ito: isang ginulong entry para sa bawat pirma, na hindi maiuugnay ninuman sa isang pangalan. Dahil dito, kahit sino ay makakatiyak na totoo ang bilang sa pahinang ito at walang pirmang palihim na inalis. Maaari mo ring tiyakin ang sarili mong pirma gamit ang libreng programang undersign, sa sarili mong computer:
+log-check-code = Hihingin ng programa ang code ng iyong resibo at hahanapin ang iyong entry sa sarili mong computer: hindi kailanman ipinapadala ang iyong code sa server na ito o saanman. Pumapasok sa talaan ang mga bagong pirma bawat ilang minuto, kaya kung titingnan mo agad, subukan ulit mamaya.
+
 ## Mga pagtanggi
 form-unreadable-heading = Hindi mabasa ang form
 form-wrong-type = Ipinapadala ang mga pirma bilang karaniwang web form. Walang itinago.

@@ -57,6 +57,11 @@ receipt-code-heading = Mã biên nhận của bạn
 receipt-once = Mã này chỉ hiển thị một lần và không được lưu ở bất cứ đâu. Hãy ghi lại, in trang này hoặc sao chép mã vào một nơi an toàn: đây là cách duy nhất để rút lại chữ ký của bạn sau này. Bất kỳ ai có mã này đều có thể rút lại chữ ký của bạn, vì vậy hãy giữ kín mã.
 receipt-how = Để rút lại chữ ký, hoặc để xem chữ ký còn được tính hay không, hãy mở một trong các trang dưới đây và nhập mã vào đó. Mã không bao giờ được đưa vào đường liên kết hay địa chỉ web.
 
+## Checking the public log (on the receipt page)
+log-check-heading = Kiểm tra xem chữ ký của bạn có được tính không
+log-check-intro = Kiến nghị này có một sổ ghi công khai: mỗi chữ ký có một mục đã được xáo trộn, không ai có thể gắn nó với một cái tên. Nhờ sổ này, bất kỳ ai cũng có thể kiểm tra rằng con số trên trang này là thật và không có chữ ký nào bị lặng lẽ xóa đi. Bạn cũng có thể kiểm tra chữ ký của chính mình bằng chương trình miễn phí undersign, ngay trên máy tính của bạn:
+log-check-code = Chương trình sẽ hỏi mã biên nhận của bạn và tìm mục của bạn ngay trên máy tính của bạn: mã của bạn không bao giờ được gửi đến máy chủ này hay bất cứ nơi nào khác. Chữ ký mới được đưa vào sổ vài phút một lần, nên nếu bạn kiểm tra ngay, hãy thử lại sau một lúc.
+
 ## Từ chối
 form-unreadable-heading = Không đọc được biểu mẫu
 form-wrong-type = Chữ ký được gửi bằng một biểu mẫu web thông thường. Không có gì được lưu giữ.

@@ -15,6 +15,7 @@ mod pages;
 mod redirect;
 mod shutdown;
 mod sign;
+mod tlog;
 pub mod tls;
 mod withdraw;
 
@@ -51,6 +52,8 @@ pub struct App {
     pub recipients: Recipients,
     pub store: Arc<Store>,
     pub committer: Committer,
+    /// The public log: its published count is the one every page shows.
+    pub log: Arc<crate::tlog_store::Log>,
     pub guard: Guard,
     /// The onion service address, announced with `Onion-Location`.
     pub onion: Option<String>,
@@ -98,7 +101,8 @@ impl App {
         problems: &[(crate::record::Field, crate::record::Problem)],
     ) -> pages::PetitionPage<'a> {
         let closed = petition.is_closed(time::OffsetDateTime::now_utc());
-        let count = self.store.count();
+        // The published count, as /count and the log say: it moves once per batch.
+        let count = self.log.count();
         let mut page =
             pages::PetitionPage::new(petition, lang, count, closed, self.demo, form, problems);
         page.challenge = self.guard.challenge(who);
@@ -132,6 +136,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/about", get(about))
         .route("/accessibility", get(accessibility))
         .route("/count", get(count))
+        .route("/log/checkpoint", get(tlog::checkpoint))
+        .route("/log/key", get(tlog::key))
+        .route("/log/tile/{*rest}", get(tlog::tile))
         .route("/admin/export", get(admin::export))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
@@ -283,7 +290,16 @@ async fn accessibility(
 /// Aggregate counters, for the operator's monitoring on the same machine
 /// only: served on the `metrics_listen` listener alone, never the public one.
 async fn metrics(State(app): State<Arc<App>>) -> Response {
-    let body = crate::metrics::METRICS.render(app.store.count());
+    let mut body = crate::metrics::METRICS.render(app.store.count());
+    // The public log: a publisher that stopped shows as pending entries piling up.
+    body.push_str(&format!(
+        "# HELP undersign_log_entries Entries in the public log's last checkpoint.\n\
+         # TYPE undersign_log_entries gauge\nundersign_log_entries {}\n\
+         # HELP undersign_log_pending Log entries waiting for the next batch.\n\
+         # TYPE undersign_log_pending gauge\nundersign_log_pending {}\n",
+        app.log.published().size,
+        app.log.pending()
+    ));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
@@ -299,8 +315,16 @@ fn health(store: &Store) -> Response {
     }
 }
 
+/// The public count: signatures added minus withdrawn at the last published
+/// checkpoint of the log (`log_size` entries), so anyone can check it there.
+/// It moves once per batch, never on a purge.
 async fn count(State(app): State<Arc<App>>) -> Response {
-    let body = serde_json::json!({ "count": app.store.count(), "goal": app.petition().goal });
+    let p = app.log.published();
+    let body = serde_json::json!({
+        "count": p.tally.count(),
+        "goal": app.petition().goal,
+        "log_size": p.size,
+    });
     (
         [
             (header::CONTENT_TYPE, "application/json"),
@@ -494,6 +518,11 @@ pub async fn serve(
             stopped.clone(),
         ));
     }
+    // The public log publishes its batches until the server stops.
+    let batches = tokio::spawn(crate::tlog_store::run_batches(
+        app.log.clone(),
+        stopped.clone(),
+    ));
     drop(stopped);
     let (reason_tx, reason) = tokio::sync::oneshot::channel();
     let waiting = app.clone();
@@ -505,6 +534,8 @@ pub async fn serve(
     for side in sides {
         let _ = side.await;
     }
+    // A batch being published finishes first; pending entries wait on disk.
+    let _ = batches.await;
     // Dropping the last Committer lets the store thread finish its queue and exit.
     tasks.shutdown().await;
     drop(app);

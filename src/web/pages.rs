@@ -198,6 +198,8 @@ pub struct ReceiptPage<'a> {
     pub lang: &'a str,
     pub demo: bool,
     pub code: &'a str,
+    /// `undersign verify …` for this petition: it asks for the code itself.
+    pub verify_command: String,
 }
 
 #[derive(Template)]

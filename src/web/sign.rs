@@ -292,6 +292,7 @@ async fn sign_inner(
             lang,
             demo: app.demo,
             code: &shown,
+            verify_command: super::tlog::verify_command(app, headers),
         },
     )
 }

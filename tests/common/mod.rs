@@ -67,11 +67,17 @@ impl Org {
         self.dir.path().join(name)
     }
 
-    /// A copy of the example petition with `extra` TOML appended.
+    /// A copy of the example petition with `extra` TOML appended. The public
+    /// log publishes a batch every second (unless `extra` has its own `[log]`).
     pub fn config(&self, extra: &str) -> PathBuf {
         let text = std::fs::read_to_string(example_config()).unwrap();
         let path = self.path(&format!("petition-{}.toml", rand_suffix()));
-        std::fs::write(&path, format!("{text}\n{extra}")).unwrap();
+        let log = if extra.contains("[log]") {
+            ""
+        } else {
+            "\n[log]\nbatch_seconds = 1\n"
+        };
+        std::fs::write(&path, format!("{text}\n{extra}{log}")).unwrap();
         path
     }
 
@@ -270,11 +276,25 @@ impl Server {
         )
     }
 
+    /// The public count once every signature acknowledged so far is
+    /// published: `/count` moves once per batch of the log.
     pub fn count(&self) -> u64 {
+        wait_for_batch();
         let r = self.get("/count");
         assert_eq!(r.status, 200);
         r.json()["count"].as_u64().unwrap()
     }
+}
+
+/// Waits until the log's next batch is out. With `batch_seconds = 1` (see
+/// [`Org::config`]) batches start on every whole second of the clock.
+pub fn wait_for_batch() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    let next = (now / 1000 + 1) * 1000;
+    std::thread::sleep(Duration::from_millis(next - now + 700));
 }
 
 impl Drop for Server {
