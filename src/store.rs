@@ -292,9 +292,17 @@ impl Store {
 
     /// Makes every write so far durable: sled flush, then fdatasync (the
     /// public log's batches use it).
+    /// A failure here is final, as in [`Store::commit`]: after a failed
+    /// writeback a later sync could "succeed" over the hole.
     pub(crate) fn durable(&self) -> Result<(), StoreError> {
-        self.db.flush().map_err(write_err)?;
-        self.sync().map_err(write_err)
+        if let Some(why) = self.failure.get() {
+            return Err(StoreError::Failed(why.clone()));
+        }
+        self.db
+            .flush()
+            .map_err(write_err)
+            .and_then(|_| self.sync().map_err(write_err))
+            .inspect_err(|e| self.fail(e))
     }
 
     /// Streams every withdrawn id, then every stored ciphertext, as an export.
@@ -362,7 +370,11 @@ impl Store {
         // signers only if their 128-bit codes collide: ignore that case.
         use crate::tlog::{Entry, Kind};
         use sled::transaction::{TransactionError, Transactional};
-        (&self.signatures, &self.withdrawn, self.public_log.pending_tree())
+        (
+            &self.signatures,
+            &self.withdrawn,
+            self.public_log.pending_tree(),
+        )
             .transaction(|(signatures, withdrawn, pending)| {
                 let mut results = Vec::with_capacity(ops.len());
                 let mut removed = std::collections::HashSet::new();

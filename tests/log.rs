@@ -693,25 +693,29 @@ fn an_export_that_lost_or_gained_a_record_disagrees_with_the_log() {
     let text = std::fs::read_to_string(&export).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let write_export = |records: &[&str], name: &str| -> PathBuf {
-        use sha2::Digest;
-        let mut body = String::new();
-        for r in records {
-            body.push_str(r);
-            body.push('\n');
-        }
-        let header = lines[0].replace("\"count\":2", &format!("\"count\":{}", records.len()));
-        let trailer = format!(
-            "{{\"trailer\":true,\"count\":{},\"sha256\":\"{}\"}}\n",
-            records.len(),
-            hex::encode(sha2::Sha256::digest(body.as_bytes()))
-        );
         let path = org.path(name);
-        std::fs::write(&path, format!("{header}\n{body}{trailer}")).unwrap();
+        let n = records.iter().filter(|l| l.starts_with("{\"id\"")).count();
+        let header = lines[0].replace("\"count\":2", &format!("\"count\":{n}"));
+        let lines: Vec<String> = records.iter().map(|r| r.to_string()).collect();
+        common::write_export(&path, &header, &lines);
         path
     };
-    let short = write_export(&lines[1..2], "short.jsonl");
+    // Export v2: withdrawn ids first, then the records.
+    let body = &lines[1..lines.len() - 1];
+    let withdrawn: Vec<&str> = body
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("{\"withdrawn\""))
+        .collect();
+    let records: Vec<&str> = body
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("{\"id\""))
+        .collect();
+    assert_eq!(records.len(), 2);
+    let short = write_export(&[&withdrawn[..], &records[..1]].concat(), "short.jsonl");
     let o = verify(&url, &state, &["--export", short.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("does NOT agree")
             && stderr(&o).contains("and 1 signatures the log counts are missing"),
@@ -720,7 +724,10 @@ fn an_export_that_lost_or_gained_a_record_disagrees_with_the_log() {
     );
     // A record the log never counted (a fake, added behind the log's back).
     let fake = format!("{{\"id\":\"{}\",\"age\":\"AAAA\"}}", "ab".repeat(32));
-    let padded = write_export(&[lines[1], lines[2], &fake], "padded.jsonl");
+    let padded = write_export(
+        &[&withdrawn[..], &records[..], &[fake.as_str()]].concat(),
+        "padded.jsonl",
+    );
     let o = verify(&url, &state, &["--export", padded.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
