@@ -1,5 +1,7 @@
 //! Subcommands. Library errors arrive typed; here they become one line.
 
+mod verify;
+
 use std::io::{self, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -24,6 +26,7 @@ use undersign::record::{Check, Envelope, Record, SignForm, Signature};
 use undersign::remote::Pull;
 use undersign::seal::{Identities, Recipients};
 use undersign::store::{Committer, Store};
+use undersign::tlog_store::Log as TransparencyLog;
 use undersign::web::{self, App};
 
 /// The bundled demo petition (examples/petition.toml).
@@ -83,6 +86,9 @@ enum Command {
         /// Also write the key as a QR code in a printable SVG file (mode 0600, never overwritten).
         #[arg(long, value_name = "FILE")]
         qr_svg: Option<PathBuf>,
+        /// Make a cosigner key for `verify --cosign` instead, named NAME (like example.org/alice).
+        #[arg(long, value_name = "NAME", conflicts_with_all = ["passphrase", "passphrase_file", "qr", "qr_svg"])]
+        cosigner: Option<String>,
     },
     /// Check a config and its recipients; with --identity, prove the key can decrypt.
     Check {
@@ -159,6 +165,9 @@ enum Command {
         /// Seal every output file to this age1… or SSH public key, so no plaintext lands on disk; repeatable.
         #[arg(long, value_name = "RECIPIENT")]
         encrypt_to: Vec<String>,
+        /// Check that the export agrees with the public log saved by `verify --save-log` (exit 2 if not).
+        #[arg(long, value_name = "FILE")]
+        log: Option<PathBuf>,
     },
     /// Make a token for remote export; prints the line for the server's config.
     Token {
@@ -181,6 +190,48 @@ enum Command {
         /// Replace an existing output file.
         #[arg(long)]
         force: bool,
+        /// Trust only this PEM certificate (or CA) for the server: self-signed servers.
+        #[arg(long, value_name = "FILE")]
+        ca_cert: Option<PathBuf>,
+        /// Connect through this proxy, e.g. socks5h://127.0.0.1:9050 for Tor.
+        #[arg(long, value_name = "URL")]
+        proxy: Option<String>,
+    },
+    /// Check a petition's public log and count; with --code, that your signature is counted.
+    ///
+    /// Fetches the whole log, checks its signature, tiles and history and compares its
+    /// count with the page's. A receipt code is looked for locally and sent nowhere.
+    Verify {
+        /// The petition's address (https://…, or http://….onion with --proxy).
+        #[arg(long)]
+        url: String,
+        /// The log key the organizers published [default: the one remembered from your first check].
+        #[arg(long, value_name = "KEY")]
+        key: Option<String>,
+        /// A receipt code: check that this signature is counted. Use - to type it unseen.
+        #[arg(long, value_name = "CODE")]
+        code: Option<String>,
+        /// With --code: write the proof that the signature is in the log (c2sp.org/tlog-proof) to FILE.
+        #[arg(long, value_name = "FILE", requires = "code")]
+        proof: Option<PathBuf>,
+        /// Compare an export (from `undersign export` or `pull`) with the log.
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
+        /// Cosign the verified checkpoint with this cosigner key (`keygen --cosigner`); prints it.
+        #[arg(long, value_name = "KEYFILE")]
+        cosign: Option<PathBuf>,
+        /// A cosigner's verifier key: the log must be consistent with its --cosigned checkpoint.
+        #[arg(long, value_name = "KEY", requires = "cosigned")]
+        witness: Option<String>,
+        /// A checkpoint cosigned by --witness (the output of `verify --cosign`).
+        #[arg(long, value_name = "FILE", requires = "witness")]
+        cosigned: Option<PathBuf>,
+        /// Where the last checkpoint of each log is remembered [default: ~/.local/state/undersign/verify.json].
+        #[arg(long, value_name = "FILE")]
+        state: Option<PathBuf>,
+        /// Save the verified log to FILE, to compare it with an export offline (`decrypt --log`).
+        #[arg(long, value_name = "FILE")]
+        save_log: Option<PathBuf>,
         /// Trust only this PEM certificate (or CA) for the server: self-signed servers.
         #[arg(long, value_name = "FILE")]
         ca_cert: Option<PathBuf>,
@@ -224,11 +275,22 @@ pub fn run() -> Result<ExitCode> {
         }
         Command::Demo { listen, dir } => demo(listen, &dir),
         Command::Keygen {
+            output, cosigner, ..
+        } if cosigner.is_some() => {
+            let output = if output == Path::new("undersign-identity.txt") {
+                PathBuf::from("cosigner.key")
+            } else {
+                output
+            };
+            verify::new_cosigner(&output, cosigner.as_deref().unwrap_or_default())
+        }
+        Command::Keygen {
             output,
             passphrase,
             passphrase_file,
             qr,
             qr_svg,
+            ..
         } => keygen_command(
             &output,
             passphrase || passphrase_file.is_some(),
@@ -279,6 +341,33 @@ pub fn run() -> Result<ExitCode> {
             &output,
             force,
         ),
+        Command::Verify {
+            url,
+            key,
+            code,
+            proof,
+            export,
+            cosign,
+            witness,
+            cosigned,
+            state,
+            save_log,
+            ca_cert,
+            proxy,
+        } => verify::run(verify::Args {
+            url,
+            key,
+            code,
+            proof,
+            export,
+            cosign,
+            witness,
+            cosigned,
+            state,
+            ca_cert,
+            proxy,
+            save_log,
+        }),
         Command::Merge {
             exports,
             output,
@@ -320,7 +409,13 @@ pub fn run() -> Result<ExitCode> {
             public_list,
             report,
             encrypt_to,
+            log,
         } => {
+            // Counts only, before anything is decrypted: the log names no one.
+            let log_agrees = match &log {
+                Some(saved) => verify::check_saved_log(&export, saved)?,
+                None => true,
+            };
             if excel && format != Format::Csv {
                 bail!("--excel adds a byte-order mark for spreadsheets: it applies to CSV only");
             }
@@ -372,7 +467,7 @@ pub fn run() -> Result<ExitCode> {
                 other => other.into(),
             })?;
             print_summary(&job, &summary);
-            Ok(if summary.tally.failed == 0 {
+            Ok(if summary.tally.failed == 0 && log_agrees {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(2)
@@ -600,6 +695,7 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
     {
         println!("undersign: warning: {}", key_warning(&files.key));
     }
+    let log = open_log(&config, &store, demo)?;
     let guard = Guard::new(config.limits.clone(), hcaptcha);
     let (committer, store_thread) = Committer::start(store.clone());
     let app = App {
@@ -608,6 +704,7 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
         recipients,
         store,
         committer,
+        log,
         guard,
         onion: config.onion.clone(),
         admin_token_sha256: config.admin_token_sha256,
@@ -625,10 +722,53 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
         main: config.listen,
         tls,
         onion: config.onion_listen,
+        onion_proxy_protocol: config.onion_proxy_protocol,
         metrics: config.metrics_listen,
     };
     runtime.block_on(web::serve(app, listen, store_thread))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the public log (making its key at the first start) and prints its key.
+fn open_log(config: &Config, store: &Arc<Store>, demo: bool) -> Result<Arc<TransparencyLog>> {
+    use undersign::tlog_store::KeyOrigin;
+    let origin =
+        undersign::tlog_store::origin_for(&config.data_dir, &config.log, &config.petition.slug)?;
+    let (log, how) = TransparencyLog::open(
+        store.clone(),
+        &config.data_dir,
+        &origin,
+        config.log.batch_seconds,
+    )?;
+    let key = undersign::tlog_store::key_path(&config.data_dir);
+    let p = log.published();
+    println!(
+        "undersign: public log {origin}: {} entries, count {}, a batch every {}s; log key {}",
+        p.size,
+        p.tally.count(),
+        config.log.batch_seconds,
+        log.key().vkey()
+    );
+    match how {
+        KeyOrigin::Made => println!(
+            "undersign: made the log key {} (mode 0600): back it up with the data; publish the \
+             key above where signers and journalists can compare it",
+            key.display()
+        ),
+        KeyOrigin::ReadByOthers => println!(
+            "undersign: warning: the log key {} can be read by other users of this machine: chmod 0600 it",
+            key.display()
+        ),
+        KeyOrigin::Read => {}
+    }
+    if !config.log.name_set && !demo {
+        println!(
+            "undersign: warning: [log] name is not set, so the log is named {origin}. Set name = \
+             \"petition.example.org\" (your petition's host) in [log] before launch: a log cannot \
+             be renamed once it holds signatures"
+        );
+    }
+    Ok(Arc::new(log))
 }
 
 fn demo(listen: SocketAddr, dir: &Path) -> Result<ExitCode> {
@@ -687,6 +827,19 @@ fn check(
     );
     if recipients.len() == 1 {
         println!("warning: only one recipient; add a second organizer's key as a backup");
+    }
+    let origin = undersign::tlog_store::origin_for(&config.data_dir, &config.log, &p.slug)?;
+    match undersign::tlog_store::read_key(&config.data_dir)? {
+        Some(key) if key.origin() == origin => println!("log key: {}", key.vkey()),
+        Some(key) => bail!(
+            "{}: the log key is for \"{}\", but [log] makes the log \"{origin}\"; a log cannot be renamed",
+            undersign::tlog_store::key_path(&config.data_dir).display(),
+            key.origin()
+        ),
+        None => println!(
+            "log: {origin}; its key is made in {} at the first start",
+            config.data_dir.display()
+        ),
     }
     if let Some(files) = &config.tls {
         let tls = web::tls::Tls::new(files).context("[server.tls]")?;

@@ -41,6 +41,34 @@ pub struct Config {
     /// A second, plain-HTTP loopback listener for the local Tor daemon, so an
     /// onion service works beside in-process HTTPS.
     pub onion_listen: Option<SocketAddr>,
+    /// Every connection on `onion_listen` starts with the PROXY protocol header
+    /// Tor sends with `HiddenServiceExportCircuitID haproxy`: one key per circuit.
+    pub onion_proxy_protocol: bool,
+    /// The public log of signatures (`[log]`).
+    pub log: LogConfig,
+}
+
+/// `[log]`: the public, append-only log of signatures (src/tlog).
+#[derive(Debug, Clone)]
+pub struct LogConfig {
+    /// The host part of the log's origin, `<name>/<slug>`.
+    pub name: String,
+    /// Whether `name` was set, rather than defaulted.
+    pub name_set: bool,
+    /// Entries wait this long and are published together, sorted, so the log
+    /// cannot date a signature more finely.
+    pub batch_seconds: u64,
+}
+
+/// Five minutes: a signer's entry cannot be told apart from the others of
+/// the same five minutes.
+pub const LOG_BATCH_DEFAULT: u64 = 300;
+
+impl LogConfig {
+    /// `<name>/<slug>`: the first line of every checkpoint, and the log key's name.
+    pub fn origin(&self, slug: &str) -> String {
+        format!("{}/{slug}", self.name)
+    }
 }
 
 /// `[server.tls]`: certificate files, reloaded without a restart, and the
@@ -88,9 +116,13 @@ pub struct Limits {
     pub min_fill_seconds: u64,
     /// Take the client address from `X-Forwarded-For` (only behind your own proxy).
     pub trust_forwarded_for: bool,
-    /// Open connections at once; more wait to be accepted.
+    /// Open connections at once, per listener; more wait to be accepted.
     pub max_connections: usize,
-    /// Whole-request deadline, and the longest a connection may sit idle.
+    /// Open connections at once from one network (or onion circuit); more are
+    /// closed at once, so one host cannot take every slot.
+    pub connections_per_network: usize,
+    /// Each request's deadline from its first byte to its last, and the
+    /// longest a response may wait for the client to read.
     pub request_timeout_seconds: u64,
 }
 
@@ -111,6 +143,7 @@ impl Default for Limits {
             min_fill_seconds: 5,
             trust_forwarded_for: false,
             max_connections: 1024,
+            connections_per_network: 32,
             request_timeout_seconds: 30,
         }
     }
@@ -247,6 +280,15 @@ struct RawConfig {
     petition: RawPetition,
     limits: Option<Spanned<Limits>>,
     hcaptcha: Option<Spanned<HcaptchaConfig>>,
+    #[serde(default)]
+    log: RawLog,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLog {
+    name: Option<Spanned<String>>,
+    batch_seconds: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -260,6 +302,7 @@ struct RawServer {
     admin_token_sha256: Option<Spanned<String>>,
     tls: Option<Spanned<RawTls>>,
     onion_listen: Option<Spanned<SocketAddr>>,
+    onion_proxy_protocol: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -532,10 +575,14 @@ impl Config {
                     .into(),
             ));
         }
-        if limits.max_connections == 0 || limits.request_timeout_seconds == 0 {
+        if limits.max_connections == 0
+            || limits.connections_per_network == 0
+            || limits.request_timeout_seconds == 0
+        {
             return Err(at(
                 limit_span,
-                "max_connections and request_timeout_seconds must be at least 1".into(),
+                "max_connections, connections_per_network and request_timeout_seconds must be at least 1"
+                    .into(),
             ));
         }
         let hcaptcha_span = raw.hcaptcha.as_ref().map(|h| h.span());
@@ -608,6 +655,16 @@ impl Config {
             }
         };
         let onion_listen = loopback_only(s.onion_listen, "onion_listen", "127.0.0.1:8081", at)?;
+        let onion_proxy_protocol = match s.onion_proxy_protocol {
+            Some(p) if *p.get_ref() && onion_listen.is_none() => {
+                return Err(at(
+                    Some(p.span()),
+                    "onion_proxy_protocol applies to onion_listen: set onion_listen too".into(),
+                ));
+            }
+            p => p.is_some_and(|p| p.into_inner()),
+        };
+        let log = log_config(raw.log, onion.as_deref(), at)?;
         Ok(Config {
             listen: s
                 .listen
@@ -641,8 +698,56 @@ impl Config {
             admin_token_sha256,
             tls,
             onion_listen,
+            onion_proxy_protocol,
+            log,
         })
     }
+}
+
+/// `[log]`: the origin's host part defaults to the onion address when there
+/// is one, else `localhost` (and `serve` says to set it before launch).
+fn log_config(
+    raw: RawLog,
+    onion: Option<&str>,
+    at: impl Fn(Option<Range<usize>>, String) -> ConfigError,
+) -> Result<LogConfig, ConfigError> {
+    let batch_seconds = match raw.batch_seconds {
+        None => LOG_BATCH_DEFAULT,
+        Some(b) if (1..=86_400).contains(b.get_ref()) => *b.get_ref() as u64,
+        Some(b) => {
+            return Err(at(
+                Some(b.span()),
+                "batch_seconds must be 1 to 86400 (a day)".into(),
+            ));
+        }
+    };
+    let (name, name_set) = match raw.name {
+        Some(n) => {
+            let name = n.get_ref().trim().trim_end_matches('/').to_string();
+            let ok = !name.is_empty()
+                && name.len() <= 200
+                && !name.starts_with('/')
+                && !name.contains("://")
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-_/:[]".contains(&b));
+            if !ok {
+                return Err(at(
+                    Some(n.span()),
+                    "name must be the petition's host name, like petition.example.org (letters, \
+                     digits, dots, hyphens, optionally a /path; no https://, spaces or +)"
+                        .into(),
+                ));
+            }
+            (name, true)
+        }
+        None => (onion.unwrap_or("localhost").to_string(), false),
+    };
+    Ok(LogConfig {
+        name,
+        name_set,
+        batch_seconds,
+    })
 }
 
 impl Petition {
@@ -950,6 +1055,21 @@ contact = "hello@example.org"
     }
 
     #[test]
+    fn the_proxy_protocol_needs_the_onion_listener() {
+        let c = parse(GOOD).unwrap();
+        assert!(!c.onion_proxy_protocol);
+        let on = GOOD.replacen(
+            "[server]\n",
+            "[server]\nonion_listen = \"127.0.0.1:8081\"\nonion_proxy_protocol = true\n",
+            1,
+        );
+        assert!(parse(&on).unwrap().onion_proxy_protocol);
+        let alone = GOOD.replacen("[server]\n", "[server]\nonion_proxy_protocol = true\n", 1);
+        let err = error_of(&alone);
+        assert!(err.contains("set onion_listen too"), "{err}");
+    }
+
+    #[test]
     fn limits_have_safe_defaults_and_checked_values() {
         let c = parse(GOOD).unwrap();
         assert!(c.limits.enabled);
@@ -968,6 +1088,9 @@ contact = "hello@example.org"
         assert!(err.contains("may not exceed"), "{err}");
         let err = error_of(&format!("{GOOD}\n[limits]\nsurprise = 1\n"));
         assert!(err.contains("unknown field"), "{err}");
+        let err = error_of(&format!("{GOOD}\n[limits]\nconnections_per_network = 0\n"));
+        assert!(err.contains("connections_per_network"), "{err}");
+        assert_eq!(c.limits.connections_per_network, 32);
         let err = error_of(&format!("{GOOD}\n[hcaptcha]\nenabled = true\n"));
         assert!(err.contains("site_key"), "{err}");
         let err = error_of(&format!("{GOOD}\n[hcaptcha]\nsecret = \"x\"\n"));
@@ -1017,6 +1140,37 @@ contact = "hello@example.org"
         assert!(parse(&format!("{GOOD}\n[limits]\npow_max_bits = 19\n")).is_ok());
         let err = error_of(&format!("{GOOD}\n[limits]\npow_max_bits = 20\n"));
         assert!(err.contains("at most 19"), "{err}");
+    }
+
+    #[test]
+    fn the_log_section_has_defaults_and_checked_values() {
+        let c = parse(GOOD).unwrap();
+        assert_eq!(c.log.batch_seconds, LOG_BATCH_DEFAULT);
+        assert_eq!(c.log.origin("s"), "localhost/s");
+        assert!(!c.log.name_set);
+        let c = parse(&format!(
+            "{GOOD}\n[log]\nname = \"petition.example.org\"\nbatch_seconds = 1\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            c.log.origin(&c.petition.slug),
+            "petition.example.org/rights-not-raids"
+        );
+        assert_eq!(c.log.batch_seconds, 1);
+        for bad in ["https://x.org", "a b", "a+b", "", "/x"] {
+            let err = error_of(&format!("{GOOD}\n[log]\nname = \"{bad}\"\n"));
+            assert!(err.contains("host name"), "{bad}: {err}");
+        }
+        let err = error_of(&format!("{GOOD}\n[log]\nbatch_seconds = 0\n"));
+        assert!(err.contains("batch_seconds"), "{err}");
+        // With an onion service and no name, the log is named after the onion address.
+        let onion = format!("{}.onion", "a".repeat(56));
+        let c = parse(&GOOD.replace(
+            "data = \"store\"",
+            &format!("data = \"store\"\nonion = \"{onion}\""),
+        ))
+        .unwrap();
+        assert_eq!(c.log.origin("s"), format!("{onion}/s"));
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub mod remote;
 pub mod retention;
 pub mod seal;
 pub mod store;
+pub mod tlog;
+pub mod tlog_store;
+pub mod verify;
 pub mod web;
 
 /// "1 record", "2 records": the organizer reads these lines.

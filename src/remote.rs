@@ -87,12 +87,12 @@ fn is_loopback(host: &str) -> bool {
     }
 }
 
-/// The export address: a bare site address gets `/admin/export`. Plain
-/// http:// carries the token in clear, so it only goes to this machine
-/// directly, or to an onion service through a local Tor SOCKS proxy (Tor
-/// encrypts it end to end); https:// may go through any proxy.
-pub fn export_url(url: &str, proxy: Option<&str>) -> Result<Url, PullError> {
-    let mut url = Url::parse(url).map_err(|e| PullError::Url(e.to_string()))?;
+/// The transport rule for any address of the petition's site (`pull` and
+/// `verify`): https:// may go through any proxy; plain http:// goes only to
+/// this machine directly, or to an onion service through a local Tor SOCKS
+/// proxy (Tor encrypts it end to end).
+pub fn site_url(url: &str, proxy: Option<&str>) -> Result<Url, PullError> {
+    let url = Url::parse(url).map_err(|e| PullError::Url(e.to_string()))?;
     match url.scheme() {
         "https" => {}
         "http" => {
@@ -114,15 +114,53 @@ pub fn export_url(url: &str, proxy: Option<&str>) -> Result<Url, PullError> {
         }
         other => return Err(PullError::Url(format!("{other}:// is not http or https"))),
     }
+    Ok(url)
+}
+
+/// The export address: a bare site address gets `/admin/export`. Plain
+/// http:// carries the token in clear, so [`site_url`]'s rule applies.
+pub fn export_url(url: &str, proxy: Option<&str>) -> Result<Url, PullError> {
+    let mut url = site_url(url, proxy)?;
     if url.path().is_empty() || url.path() == "/" {
         url.set_path("/admin/export");
     }
     Ok(url)
 }
 
+/// The HTTP client of `pull` and `verify`: no redirects (the token stays
+/// with the address given), no proxy from the environment, only the one
+/// given; a stalled server times out.
+pub fn http_client(
+    ca_cert: Option<&Path>,
+    proxy: Option<&str>,
+) -> Result<reqwest::Client, PullError> {
+    let client = |e: reqwest::Error| PullError::Client(describe(e));
+    let mut builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .connect_timeout(Duration::from_secs(60))
+        .read_timeout(Duration::from_secs(120));
+    if let Some(proxy) = proxy {
+        builder = builder.proxy(reqwest::Proxy::all(proxy).map_err(client)?);
+    }
+    if let Some(path) = ca_cert {
+        let pem = std::fs::read(path)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(client)?;
+        if certs.is_empty() {
+            return Err(PullError::Client(format!(
+                "{}: no PEM certificate in this file",
+                path.display()
+            )));
+        }
+        builder = builder.tls_certs_only(certs);
+    }
+    builder.build().map_err(client)
+}
+
 /// reqwest's own message is often just "error sending request": the cause
 /// (certificate, connection refused, proxy) is further down the chain.
-fn describe(e: reqwest::Error) -> String {
+pub(crate) fn describe(e: reqwest::Error) -> String {
     let e = e.without_url();
     let mut text = e.to_string();
     let mut source = std::error::Error::source(&e);
@@ -190,32 +228,7 @@ pub async fn pull(p: Pull<'_>, mut out: AtomicFile) -> Result<(Header, u64), Pul
     if p.token.trim().is_empty() {
         return Err(PullError::EmptyToken);
     }
-    let client = |e: reqwest::Error| PullError::Client(describe(e));
-    // No redirects (the token stays with the address given), no proxy from
-    // the environment, only the one given; a stalled server times out.
-    let mut builder = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .connect_timeout(Duration::from_secs(60))
-        .read_timeout(Duration::from_secs(120));
-    if let Some(proxy) = p.proxy {
-        builder = builder.proxy(reqwest::Proxy::all(proxy).map_err(client)?);
-    }
-    if let Some(path) = p.ca_cert {
-        let pem = std::fs::read(path)
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(client)?;
-        if certs.is_empty() {
-            return Err(PullError::Client(format!(
-                "{}: no PEM certificate in this file",
-                path.display()
-            )));
-        }
-        builder = builder.tls_certs_only(certs);
-    }
-    let response = builder
-        .build()
-        .map_err(client)?
+    let response = http_client(p.ca_cert, p.proxy)?
         .get(url)
         .bearer_auth(p.token.trim())
         .send()

@@ -1,9 +1,11 @@
-//! The only module that touches sled: sealed records in, sealed records out.
+//! The only module that touches sled (with its neighbour `tlog_store`, whose
+//! trees it opens): sealed records in, sealed records out.
 //!
 //! Trees: `signatures` (record id → age file), `withdrawn` (record id → nothing:
 //! the ids signers withdrew, so exports can carry the withdrawal to every copy
-//! of the record) and `meta` (schema version, petition slug, recipients
-//! fingerprint). Nothing here ever sees plaintext.
+//! of the record), `meta` (schema version, petition slug, recipients
+//! fingerprint), plus the public log's trees ([`crate::tlog_store::Trees`]).
+//! Nothing here ever sees plaintext.
 //!
 //! Writes go through one [`Committer`] thread (group commit): it takes every
 //! waiting operation off a channel, applies them as one sled batch, flushes
@@ -88,6 +90,8 @@ pub struct Store {
     failure: OnceLock<String>,
     /// Tells whoever waits in [`Store::failed`] that `failure` is set.
     failed: watch::Sender<bool>,
+    /// The public log's trees: each batch's entries are written with its records.
+    pub(crate) public_log: crate::tlog_store::Trees,
 }
 
 impl std::fmt::Debug for Store {
@@ -131,6 +135,8 @@ impl Store {
             .open_tree("withdrawn")
             .map_err(|e| open_err(e.to_string()))?;
         let meta = db.open_tree("meta").map_err(|e| open_err(e.to_string()))?;
+        let public_log =
+            crate::tlog_store::Trees::open(&db).map_err(|e| open_err(e.to_string()))?;
         match meta.get("schema").map_err(|e| open_err(e.to_string()))? {
             None => {
                 meta.insert("schema", SCHEMA)
@@ -150,6 +156,7 @@ impl Store {
             log,
             failure: OnceLock::new(),
             failed: watch::Sender::new(false),
+            public_log,
         };
         store.sync().map_err(|e| open_err(e.to_string()))?;
         // New files' directory entries must be durable too.
@@ -273,6 +280,31 @@ impl Store {
         Ok((held.len() as u64, remaining))
     }
 
+    /// Every stored record's id (the public log's first start lists them).
+    pub(crate) fn record_ids(&self) -> impl Iterator<Item = Result<RecordId, StoreError>> + '_ {
+        self.signatures.iter().keys().map(|k| {
+            let k = k.map_err(write_err)?;
+            Ok(RecordId(k.as_ref().try_into().map_err(|_| {
+                StoreError::Write("a stored key is malformed".into())
+            })?))
+        })
+    }
+
+    /// Makes every write so far durable: sled flush, then fdatasync (the
+    /// public log's batches use it).
+    /// A failure here is final, as in [`Store::commit`]: after a failed
+    /// writeback a later sync could "succeed" over the hole.
+    pub(crate) fn durable(&self) -> Result<(), StoreError> {
+        if let Some(why) = self.failure.get() {
+            return Err(StoreError::Failed(why.clone()));
+        }
+        self.db
+            .flush()
+            .map_err(write_err)
+            .and_then(|_| self.sync().map_err(write_err))
+            .inspect_err(|e| self.fail(e))
+    }
+
     /// Streams every withdrawn id, then every stored ciphertext, as an export.
     pub fn export<W: Write>(&self, out: W) -> Result<export::Counts, StoreError> {
         let header = export::Header::new(
@@ -327,35 +359,42 @@ impl Store {
     /// Applies a batch (not yet durable). Says for each op whether it found
     /// its record (inserts always do).
     fn apply(&self, ops: &[Op]) -> Result<Vec<bool>, StoreError> {
-        if ops.iter().all(|op| matches!(op, Op::Insert(..))) {
-            let mut batch = sled::Batch::default();
-            for op in ops {
-                if let Op::Insert(id, ct) = op {
-                    batch.insert(&id.0, ct.as_bytes());
-                }
-            }
-            self.signatures.apply_batch(batch).map_err(write_err)?;
-            return Ok(vec![true; ops.len()]);
-        }
-        // A withdrawal deletes the record and notes its id in one transaction:
-        // no crash can leave the record gone here but its withdrawal unknown to
-        // the exports that must carry it. Noted even when this folder never held
-        // the record: another instance, or an older export, may hold it.
-        // Within one batch a record is inserted and removed by different signers
-        // only if their 128-bit codes collide: ignore that case.
+        // One transaction: a record, its withdrawal and their public-log
+        // entries reach the disk together or not at all. No crash can leave a
+        // record gone but its withdrawal unknown to the exports that must
+        // carry it, or a signature stored without its log entry. A withdrawal
+        // is noted even when this folder never held the record (another
+        // instance, or an older export, may hold it); it adds a log entry only
+        // when it deleted one here, once even if the same code came twice.
+        // Within one batch a record is inserted and removed by different
+        // signers only if their 128-bit codes collide: ignore that case.
+        use crate::tlog::{Entry, Kind};
         use sled::transaction::{TransactionError, Transactional};
-        (&self.signatures, &self.withdrawn)
-            .transaction(|(signatures, withdrawn)| {
+        (
+            &self.signatures,
+            &self.withdrawn,
+            self.public_log.pending_tree(),
+        )
+            .transaction(|(signatures, withdrawn, pending)| {
                 let mut results = Vec::with_capacity(ops.len());
+                let mut removed = std::collections::HashSet::new();
                 for op in ops {
                     match op {
                         Op::Insert(id, ct) => {
                             signatures.insert(&id.0[..], ct.as_bytes())?;
+                            pending.insert(&Entry::new(Kind::Added, id).as_bytes()[..], &[][..])?;
                             results.push(true);
                         }
                         Op::Remove(id) => {
-                            let present = signatures.remove(&id.0[..])?.is_some();
+                            let present =
+                                removed.insert(*id) && signatures.remove(&id.0[..])?.is_some();
                             withdrawn.insert(&id.0[..], &[][..])?;
+                            if present {
+                                pending.insert(
+                                    &Entry::new(Kind::Withdrawn, id).as_bytes()[..],
+                                    &[][..],
+                                )?;
+                            }
                             results.push(present);
                         }
                     }
@@ -639,6 +678,20 @@ mod tests {
         assert_eq!(store.count(), 1);
         drop(c);
         handle.join().unwrap();
+    }
+
+    #[test]
+    fn the_same_code_twice_in_one_batch_deletes_and_counts_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let id = RecordId([3; 32]);
+        store.commit(&[Op::Insert(id, ct(3))]).unwrap();
+        store
+            .commit(&[Op::Insert(RecordId([4; 32]), ct(4))])
+            .unwrap();
+        let answers = store.commit(&[Op::Remove(id), Op::Remove(id)]).unwrap();
+        assert_eq!(answers, vec![true, false]);
+        assert_eq!(store.count(), 1);
     }
 
     #[test]

@@ -74,7 +74,7 @@ fn signing_writes_no_temporary_file() {
     }
     drop(server);
     assert!(files_under(&tmp).is_empty(), "the server wrote to TMPDIR");
-    // The data folder holds sled's own files only.
+    // The data folder holds sled's own files, and the public log's signing key.
     for f in files_under(&org.data) {
         let name = f
             .strip_prefix(&org.data)
@@ -84,7 +84,8 @@ fn signing_writes_no_temporary_file() {
         let sled_file = name == "conf"
             || name == "db"
             || name.starts_with("snap.")
-            || name.starts_with("blobs");
+            || name.starts_with("blobs")
+            || name == "log.key";
         assert!(sled_file, "unexpected file in the data folder: {name}");
     }
 }

@@ -359,3 +359,51 @@ fn silent_handshakes_neither_block_others_nor_hold_a_slot_for_long() {
     let waited = asked.elapsed();
     assert!(waited < Duration::from_secs(20), "{waited:?}");
 }
+
+/// rustls would keep each session's secrets in memory for resumption (a
+/// cache, and TLS 1.3 tickets); undersign keeps none, so a client offering
+/// to resume always gets a full handshake.
+#[test]
+fn tls_sessions_are_never_resumed() {
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    use tokio_rustls::rustls::pki_types::CertificateDer;
+    use tokio_rustls::rustls::{self, ClientConfig, HandshakeKind, RootCertStore};
+
+    let org = Org::new();
+    let (cert, key, der) = make_cert(org.dir.path(), "site");
+    let server = Server::start_with(&org, &tls_config(&org, &cert, &key, ""), &[], &[]);
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    for version in [&rustls::version::TLS13, &rustls::version::TLS12] {
+        let mut roots = RootCertStore::empty();
+        roots.add(CertificateDer::from(der.clone())).unwrap();
+        // rustls clients keep the sessions they are given and offer them again.
+        let config = Arc::new(
+            ClientConfig::builder_with_provider(provider.clone())
+                .with_protocol_versions(&[version])
+                .unwrap()
+                .with_root_certificates(roots)
+                .with_no_client_auth(),
+        );
+        for round in 0..3 {
+            let name = ServerName::try_from("localhost").unwrap();
+            let mut conn = ClientConnection::new(config.clone(), name).unwrap();
+            let mut sock = TcpStream::connect(&server.addr).unwrap();
+            sock.set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
+            let mut tls = rustls::Stream::new(&mut conn, &mut sock);
+            tls.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .unwrap();
+            let mut raw = Vec::new();
+            // Reads the tickets too, if the server sent any.
+            let _ = tls.read_to_end(&mut raw);
+            assert_eq!(parse_response(&raw).status, 200);
+            assert_eq!(
+                conn.handshake_kind(),
+                Some(HandshakeKind::Full),
+                "{:?}, connection {round}",
+                version.version
+            );
+        }
+    }
+}

@@ -79,6 +79,11 @@ receipt-close = When you have written it down, close this tab. Do not reload thi
 receipt-private = With this code you can take your signature back, or check that it is still counted. Anyone who has the code can do the same, so keep it private.
 receipt-how = To do that, open one of these pages and type the code there. The code is never put in a link or a web address.
 
+## Checking the public log (on the receipt page)
+log-check-heading = Check that your signature is counted
+log-check-intro = This petition keeps a public log: one scrambled entry for each signature, which nobody can link to a name. With it, anyone can check that the number on this page is true and that no signature was quietly removed. You can also check your own signature with the free undersign program, on your own computer:
+log-check-code = The program asks for your receipt code and looks for your entry on your own computer: your code is never sent to this server or anywhere else. New signatures join the log every few minutes, so if you check right away, try again a little later.
+
 ## When a signature cannot be kept now: the form comes back with what was typed
 form-unreadable-heading = The form could not be read
 form-wrong-type = Signatures are sent as an ordinary web form. Nothing was kept.

@@ -79,6 +79,11 @@ receipt-close = Cuando lo haya anotado, cierre esta pestaña. No vuelva a cargar
 receipt-private = Con este código puede retirar su firma o verificar que todavía está contabilizada. Cualquier persona que tenga el código puede hacer lo mismo, así que no lo comparta.
 receipt-how = Para hacerlo, abra una de estas páginas y escriba allí el código. El código nunca se pone en un enlace ni en una dirección web.
 
+## Checking the public log (on the receipt page)
+log-check-heading = Compruebe que su firma se cuenta
+log-check-intro = Esta petición mantiene un registro público: una entrada codificada por cada firma, que nadie puede relacionar con un nombre. Con él, cualquier persona puede comprobar que el número de esta página es real y que no se ha quitado ninguna firma a escondidas. También puede comprobar su propia firma con el programa gratuito undersign, en su propio ordenador:
+log-check-code = El programa le pide su código de comprobante y busca su entrada en su propio ordenador: su código nunca se envía a este servidor ni a ningún otro lugar. Las firmas nuevas entran en el registro cada pocos minutos; si lo comprueba enseguida, vuelva a intentarlo un poco más tarde.
+
 ## Cuando una firma no se puede guardar ahora: el formulario vuelve con lo que se escribió
 form-unreadable-heading = No se pudo leer el formulario
 form-wrong-type = Las firmas se envían mediante un formulario web normal. No se guardó nada.
@@ -91,6 +96,7 @@ too-many-from-network = Llegaron demasiadas firmas desde su red en poco tiempo. 
 no-js-budget = En este momento muchas personas están firmando con JavaScript desactivado. Para frenar el spam automático, el servidor solo acepta unas pocas de esas firmas a la vez. Todavía no se guardó nada.
 unknown-network-heading = No se pudo aceptar esta solicitud
 unknown-network = El servidor no pudo saber desde qué red llegó esta solicitud, así que no la aceptó. No se guardó nada de lo que envió. Es un problema de la configuración del servidor, no suyo: por favor, avise al equipo organizador de la petición.
+no-puzzle-budget = En este momento muchas personas están firmando sin resolver el acertijo. Para frenar el spam automático, el servidor solo acepta unas pocas de esas firmas a la vez. Todavía no se guardó nada. Puede resolver el acertijo de abajo y volver a presionar “Firmar la petición”.
 pow-unfinished = Su navegador no pudo terminar a tiempo la verificación en segundo plano. Esto puede pasar en un teléfono lento. Todavía no se guardó nada.
 try-again-in = { $minutes ->
     [one] Sus datos siguen en el formulario de abajo. Por favor, vuelva a presionar “Firmar la petición” en un minuto aproximadamente.
@@ -104,7 +110,7 @@ already-sent-heading = Este formulario ya se envió
 already-sent = Solo se cuenta una vez. Si vio un código de comprobante, su firma está guardada. Si no vio ninguno, lo más probable es que también se haya guardado. Puede volver a firmar desde la página de la petición sin problema: el equipo organizador elimina las firmas repetidas.
 save-failed-heading = No se pudo guardar su firma
 seal-failed = Algo salió mal al bloquear su firma. No se guardó nada.
-store-failed = El servidor no pudo guardar su firma en este momento. Usted no tiene comprobante y no se guardó nada. Por favor, inténtelo de nuevo en unos minutos.
+store-failed = El servidor no pudo guardar su firma en este momento, así que usted no tiene código de comprobante.
 not-found-heading = Página no encontrada
 not-found = No hay nada en esta dirección.
 

@@ -79,6 +79,11 @@ receipt-close = Une fois le code noté, fermez cet onglet. Ne rechargez pas cett
 receipt-private = Avec ce code, vous pouvez retirer votre signature, ou vérifier qu'elle est toujours comptée. Toute personne qui a ce code peut faire de même : gardez-le pour vous.
 receipt-how = Pour cela, ouvrez l'une de ces pages et saisissez-y le code. Le code n'est jamais mis dans un lien ni dans une adresse web.
 
+## Checking the public log (on the receipt page)
+log-check-heading = Vérifier que votre signature est comptée
+log-check-intro = Cette pétition tient un registre public : une entrée brouillée pour chaque signature, que personne ne peut relier à un nom. Grâce à lui, chacun peut vérifier que le nombre affiché sur cette page est vrai et qu'aucune signature n'a été retirée en douce. Vous pouvez aussi vérifier votre propre signature avec le programme gratuit undersign, sur votre propre ordinateur :
+log-check-code = Le programme vous demande votre code de reçu et cherche votre entrée sur votre propre ordinateur : votre code n'est jamais envoyé à ce serveur ni ailleurs. Les nouvelles signatures entrent dans le registre toutes les quelques minutes ; si vous vérifiez tout de suite, réessayez un peu plus tard.
+
 ## Quand une signature ne peut pas être conservée maintenant : le formulaire revient avec ce qui a été saisi
 form-unreadable-heading = Le formulaire n'a pas pu être lu
 form-wrong-type = Les signatures sont envoyées sous forme de formulaire web ordinaire. Rien n'a été conservé.
@@ -91,6 +96,7 @@ too-many-from-network = Trop de signatures sont venues de votre réseau en peu d
 no-js-budget = En ce moment, beaucoup de personnes signent avec JavaScript désactivé. Pour bloquer le spam automatisé, le serveur n'accepte que quelques-unes de ces signatures à la fois. Rien n'a encore été conservé.
 unknown-network-heading = Cette demande n'a pas pu être acceptée
 unknown-network = Le serveur n'a pas pu savoir de quel réseau venait cette demande, il ne l'a donc pas acceptée. Rien de ce que vous avez envoyé n'a été conservé. Le problème vient de la configuration du serveur, pas de vous : merci de prévenir l'équipe organisatrice de la pétition.
+no-puzzle-budget = En ce moment, beaucoup de personnes signent sans résoudre l'énigme. Pour bloquer le spam automatisé, le serveur n'accepte que quelques-unes de ces signatures à la fois. Rien n'a encore été conservé. Vous pouvez résoudre l'énigme ci-dessous et appuyer de nouveau sur « Signer la pétition ».
 pow-unfinished = Votre navigateur n'a pas pu terminer à temps la vérification en arrière-plan. Cela peut arriver sur un téléphone lent. Rien n'a encore été conservé.
 try-again-in = { $minutes ->
     [one] Vos informations sont toujours dans le formulaire ci-dessous. Veuillez appuyer de nouveau sur « Signer la pétition » dans une minute environ.
@@ -104,7 +110,7 @@ already-sent-heading = Ce formulaire a déjà été envoyé
 already-sent = Il n'est compté qu'une seule fois. Si vous avez vu un code de reçu, votre signature est enregistrée. Si vous n'en avez pas vu, elle a très probablement été enregistrée aussi. Vous pouvez signer de nouveau depuis la page de la pétition sans problème : l'équipe organisatrice supprime les signatures en double.
 save-failed-heading = Votre signature n'a pas pu être enregistrée
 seal-failed = Un problème est survenu pendant le verrouillage de votre signature. Rien n'a été conservé.
-store-failed = Le serveur n'a pas pu enregistrer votre signature pour le moment. Vous n'avez pas de reçu, et rien n'a été conservé. Veuillez réessayer dans quelques minutes.
+store-failed = Le serveur n'a pas pu enregistrer votre signature pour le moment, donc vous n'avez pas de code de reçu.
 not-found-heading = Page introuvable
 not-found = Il n'y a rien à cette adresse.
 

@@ -80,6 +80,11 @@ receipt-close = Depois de anotar o código, feche esta aba. Não recarregue esta
 receipt-private = Com este código, você pode retirar sua assinatura ou verificar se ela ainda está sendo contada. Qualquer pessoa que tenha o código pode fazer o mesmo, por isso mantenha-o em segredo.
 receipt-how = Para isso, abra uma destas páginas e escreva o código lá. O código nunca é colocado num link nem num endereço web.
 
+## Checking the public log (on the receipt page)
+log-check-heading = Confira se sua assinatura está sendo contada
+log-check-intro = Este abaixo-assinado mantém um registro público: uma entrada embaralhada para cada assinatura, que ninguém consegue ligar a um nome. Com ele, qualquer pessoa pode conferir se o número desta página é verdadeiro e se nenhuma assinatura foi retirada às escondidas. Você também pode conferir sua própria assinatura com o programa gratuito undersign, no seu próprio computador:
+log-check-code = O programa pede seu código de comprovante e procura sua entrada no seu próprio computador: seu código nunca é enviado a este servidor nem a nenhum outro lugar. As novas assinaturas entram no registro a cada poucos minutos; se você conferir logo em seguida, tente de novo um pouco mais tarde.
+
 ## Quando uma assinatura não pode ser guardada agora: o formulário volta com o que foi escrito
 form-unreadable-heading = Não foi possível ler o formulário
 form-wrong-type = As assinaturas são enviadas como um formulário web comum. Nada foi guardado.
@@ -92,6 +97,7 @@ too-many-from-network = Chegaram assinaturas demais a partir da sua rede em pouc
 no-js-budget = Neste momento, muitas pessoas estão assinando com o JavaScript desativado. Para barrar spam automático, o servidor só aceita poucas dessas assinaturas de cada vez. Nada foi guardado ainda.
 unknown-network-heading = Não foi possível aceitar este pedido
 unknown-network = O servidor não conseguiu saber de que rede veio este pedido, por isso não o aceitou. Nada do que você enviou foi guardado. O problema está na configuração do servidor, não em você: por favor, avise quem organiza a petição.
+no-puzzle-budget = Neste momento, muitas pessoas estão assinando sem resolver o quebra-cabeça. Para barrar spam automático, o servidor só aceita poucas dessas assinaturas de cada vez. Nada foi guardado ainda. Você pode resolver o quebra-cabeça abaixo e pressionar “Assinar a petição” de novo.
 pow-unfinished = Seu navegador não conseguiu terminar a tempo a verificação em segundo plano. Isso pode acontecer num telefone lento. Nada foi guardado ainda.
 try-again-in = { $minutes ->
     [one] Seus dados ainda estão no formulário abaixo. Por favor, pressione “Assinar a petição” de novo daqui a cerca de um minuto.
@@ -105,7 +111,7 @@ already-sent-heading = Este formulário já foi enviado
 already-sent = Ele só é contado uma vez. Se você viu um código de comprovante, sua assinatura está guardada. Se não viu, o mais provável é que ela também tenha sido guardada. Assinar de novo pela página da petição não causa problema: quem organiza a petição remove as assinaturas repetidas.
 save-failed-heading = Não foi possível guardar sua assinatura
 seal-failed = Ocorreu um erro ao trancar sua assinatura. Nada foi guardado.
-store-failed = O servidor não conseguiu guardar sua assinatura agora. Você não recebeu comprovante e nada foi guardado. Por favor, tente de novo daqui a alguns minutos.
+store-failed = O servidor não conseguiu guardar sua assinatura agora, por isso você não tem código de comprovante.
 not-found-heading = Página não encontrada
 not-found = Não há nada neste endereço.
 

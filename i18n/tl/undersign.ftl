@@ -79,6 +79,11 @@ receipt-close = Kapag naisulat mo na ito, isara ang tab na ito. Huwag i-reload a
 receipt-private = Gamit ang code na ito, maaari mong bawiin ang iyong pirma, o suriin kung kasama pa rin ito sa bilang. Magagawa rin ito ng sinumang may hawak ng code, kaya ilihim mo ito.
 receipt-how = Para gawin iyon, buksan ang isa sa mga pahinang ito at i-type doon ang code. Hindi kailanman inilalagay ang code sa link o sa web address.
 
+## Checking the public log (on the receipt page)
+log-check-heading = Tiyakin na kasama sa bilang ang iyong pirma
+log-check-intro = May pampublikong talaan ang petisyong ito: isang ginulong entry para sa bawat pirma, na hindi maiuugnay ninuman sa isang pangalan. Dahil dito, kahit sino ay makakatiyak na totoo ang bilang sa pahinang ito at walang pirmang palihim na inalis. Maaari mo ring tiyakin ang sarili mong pirma gamit ang libreng programang undersign, sa sarili mong computer:
+log-check-code = Hihingin ng programa ang code ng iyong resibo at hahanapin ang iyong entry sa sarili mong computer: hindi kailanman ipinapadala ang iyong code sa server na ito o saanman. Pumapasok sa talaan ang mga bagong pirma bawat ilang minuto, kaya kung titingnan mo agad, subukan ulit mamaya.
+
 ## Kapag hindi maitago ang pirma sa ngayon: ibinabalik ang form kasama ang na-type
 form-unreadable-heading = Hindi mabasa ang form
 form-wrong-type = Ipinapadala ang mga pirma bilang karaniwang web form. Walang itinago.
@@ -91,6 +96,7 @@ too-many-from-network = Masyadong maraming pirma ang dumating mula sa iyong netw
 no-js-budget = Sa ngayon, maraming tao ang pumipirma nang naka-off ang JavaScript. Para maiwasan ang awtomatikong spam, kaunti lamang sa mga pirmang ito ang tinatanggap ng server sa isang pagkakataon. Wala pang itinago.
 unknown-network-heading = Hindi matanggap ang kahilingang ito
 unknown-network = Hindi matukoy ng server kung saang network nanggaling ang kahilingang ito, kaya hindi ito tinanggap. Walang itinago sa anumang ipinadala mo. Problema ito sa pagkaka-setup ng server, hindi sa iyo: pakisabihan ang mga tagapag-organisa ng petisyon.
+no-puzzle-budget = Sa ngayon, maraming tao ang pumipirma nang hindi sinasagutan ang puzzle. Para maiwasan ang awtomatikong spam, kaunti lamang sa mga pirmang ito ang tinatanggap ng server sa isang pagkakataon. Wala pang itinago. Puwede mong sagutan ang puzzle sa ibaba at pindutin muli ang "Pirmahan ang petisyon".
 pow-unfinished = Hindi natapos ng iyong browser sa tamang oras ang pagsusuri sa background. Puwede itong mangyari sa mabagal na cellphone. Wala pang itinago.
 try-again-in = { $minutes ->
     [one] Nasa form sa ibaba pa rin ang iyong mga detalye. Pakipindot muli ang "Pirmahan ang petisyon" pagkalipas ng mga { $minutes } minuto.
@@ -104,7 +110,7 @@ already-sent-heading = Naipadala na ang form na ito
 already-sent = Isang beses lamang itong binibilang. Kung nakakita ka ng code ng resibo, na-save na ang iyong pirma. Kung hindi ka nakakita nito, malamang na na-save rin ito. Ligtas na pumirma ulit mula sa pahina ng petisyon: inaalis ng mga tagapag-organisa ang mga dobleng pirma.
 save-failed-heading = Hindi ma-save ang iyong pirma
 seal-failed = Nagkaproblema habang ikinakandado ang iyong pirma. Walang itinago.
-store-failed = Hindi maitago ng server ang iyong pirma sa ngayon. Wala kang resibo at walang itinago. Pakisubukang muli pagkalipas ng ilang minuto.
+store-failed = Hindi naitago ng server ang iyong pirma ngayon, kaya wala kang code ng resibo.
 not-found-heading = Hindi nakita ang pahina
 not-found = Walang laman ang address na ito.
 

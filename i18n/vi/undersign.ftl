@@ -75,6 +75,11 @@ receipt-close = Sau khi đã ghi lại mã, hãy đóng thẻ này. Đừng tả
 receipt-private = Với mã này, bạn có thể rút lại chữ ký, hoặc kiểm tra xem chữ ký còn được tính hay không. Bất kỳ ai có mã này cũng có thể làm như vậy, vì vậy hãy giữ kín mã.
 receipt-how = Để làm việc đó, hãy mở một trong các trang dưới đây và nhập mã vào đó. Mã không bao giờ được đưa vào đường liên kết hay địa chỉ web.
 
+## Checking the public log (on the receipt page)
+log-check-heading = Kiểm tra xem chữ ký của bạn có được tính không
+log-check-intro = Kiến nghị này có một sổ ghi công khai: mỗi chữ ký có một mục đã được xáo trộn, không ai có thể gắn nó với một cái tên. Nhờ sổ này, bất kỳ ai cũng có thể kiểm tra rằng con số trên trang này là thật và không có chữ ký nào bị lặng lẽ xóa đi. Bạn cũng có thể kiểm tra chữ ký của chính mình bằng chương trình miễn phí undersign, ngay trên máy tính của bạn:
+log-check-code = Chương trình sẽ hỏi mã biên nhận của bạn và tìm mục của bạn ngay trên máy tính của bạn: mã của bạn không bao giờ được gửi đến máy chủ này hay bất cứ nơi nào khác. Chữ ký mới được đưa vào sổ vài phút một lần, nên nếu bạn kiểm tra ngay, hãy thử lại sau một lúc.
+
 ## Khi chưa thể lưu chữ ký: biểu mẫu hiện lại với những gì đã nhập
 form-unreadable-heading = Không đọc được biểu mẫu
 form-wrong-type = Chữ ký được gửi bằng một biểu mẫu web thông thường. Không có gì được lưu giữ.
@@ -87,6 +92,7 @@ too-many-from-network = Có quá nhiều chữ ký được gửi từ mạng c�
 no-js-budget = Hiện có nhiều người đang ký khi đã tắt JavaScript. Để chặn thư rác tự động, máy chủ chỉ nhận một vài chữ ký như vậy cùng một lúc. Chưa có gì được lưu giữ.
 unknown-network-heading = Không thể nhận yêu cầu này
 unknown-network = Máy chủ không xác định được yêu cầu này đến từ mạng nào, nên đã không nhận nó. Không có gì bạn đã gửi được lưu giữ. Đây là lỗi trong cách cài đặt máy chủ, không phải do bạn: vui lòng báo cho ban tổ chức kiến nghị.
+no-puzzle-budget = Hiện có nhiều người đang ký mà không giải câu đố. Để chặn thư rác tự động, máy chủ chỉ nhận một vài chữ ký như vậy cùng một lúc. Chưa có gì được lưu giữ. Bạn có thể giải câu đố bên dưới rồi bấm lại "Ký bản kiến nghị".
 pow-unfinished = Trình duyệt của bạn không kịp hoàn tất bước kiểm tra chạy ở chế độ nền. Việc này có thể xảy ra trên điện thoại chậm. Chưa có gì được lưu giữ.
 try-again-in = { $minutes ->
    *[other] Thông tin của bạn vẫn còn trong biểu mẫu bên dưới. Vui lòng bấm lại "Ký bản kiến nghị" sau khoảng { $minutes } phút.
@@ -99,7 +105,7 @@ already-sent-heading = Biểu mẫu này đã được gửi rồi
 already-sent = Chữ ký chỉ được tính một lần. Nếu bạn đã thấy mã biên nhận, chữ ký của bạn đã được lưu. Nếu bạn chưa thấy mã, rất có thể chữ ký cũng đã được lưu. Ký lại từ trang kiến nghị vẫn an toàn: ban tổ chức sẽ xóa các chữ ký bị trùng.
 save-failed-heading = Không thể lưu chữ ký của bạn
 seal-failed = Đã xảy ra lỗi khi khóa chữ ký của bạn. Không có gì được lưu giữ.
-store-failed = Lúc này máy chủ không thể lưu chữ ký của bạn. Bạn không có biên nhận và không có gì được lưu giữ. Vui lòng thử lại sau vài phút.
+store-failed = Vừa rồi máy chủ không lưu được chữ ký của bạn, nên bạn không có mã biên nhận.
 not-found-heading = Không tìm thấy trang
 not-found = Không có gì ở địa chỉ này.
 

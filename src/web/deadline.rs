@@ -6,9 +6,9 @@
 //! failed while it was kept (so they sign again, or believe a withdrawal
 //! failed). So the timeout bounds reading and checking a request, and the
 //! wait for the disk runs to its answer: the store answers every write, or
-//! fails, and then the server stops. Meanwhile the connection's idle and
-//! lifetime limits pause ([`Busy`]): the silence is the server's, not the
-//! client's.
+//! fails, and then the server stops. The connection's own limits do not
+//! cut that wait either: once a request is whole, its connection's clock is
+//! answering, and no read limit applies ([`super::conn`]).
 
 use std::pin::pin;
 use std::sync::Arc;
@@ -21,27 +21,19 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::listener::Busy;
 use crate::store::HANDED_OVER;
 
 pub async fn limit(State(timeout): State<Duration>, request: Request, next: Next) -> Response {
-    let busy = request
-        .extensions()
-        .get::<Busy>()
-        .cloned()
-        .unwrap_or_default();
     let handed_over = Arc::new(AtomicBool::new(false));
     // The handler runs inside this future, so the committer sees the flag.
     let mut answer = pin!(HANDED_OVER.scope(handed_over.clone(), next.run(request)));
     let mut deadline = pin!(tokio::time::sleep(timeout));
-    let mut held = None;
     std::future::poll_fn(|cx| {
         if let Poll::Ready(response) = answer.as_mut().poll(cx) {
             return Poll::Ready(response);
         }
         // Checked between polls of the handler, so never halfway through a hand-over.
         if handed_over.load(Ordering::SeqCst) {
-            held.get_or_insert_with(|| busy.hold());
             return Poll::Pending;
         }
         match deadline.as_mut().poll(cx) {

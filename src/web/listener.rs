@@ -1,71 +1,157 @@
-//! The TCP listener with limits no request can exceed: a cap on open
-//! connections, an idle timeout and a whole-connection lifetime, so slow
-//! clients (slowloris) cannot hold the server's sockets. With TLS on, the
-//! handshake happens here too, so HTTPS gets the very same limits.
+//! Accepting connections within caps: at most `max` open connections per
+//! listener, and at most `per_network` of them from one network (or one
+//! onion circuit), so one host cannot take every slot while others wait.
+//! The slow parts of opening a connection (the TLS handshake, Tor's PROXY
+//! header) run as tasks of their own with a time limit, so a silent client
+//! never holds up accepting. Open connections keep to the limits of
+//! [`Conn`].
 
-use std::io;
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::pin::Pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::Request;
-use axum::extract::connect_info::{ConnectInfo, Connected};
-use axum::middleware::Next;
-use axum::response::Response;
-use axum::serve::{IncomingStream, Listener};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use axum::serve::Listener;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
-use tokio::time::{Instant, Sleep, sleep, sleep_until, timeout};
+use tokio::time::timeout;
 use tokio_rustls::TlsAcceptor;
-use tokio_rustls::server::TlsStream;
+
+use super::circuit;
+use super::conn::{Conn, Stream, Timing};
+use crate::guard::rate::AddrKey;
 
 /// How long a client may take over the TLS handshake.
 const HANDSHAKE: Duration = Duration::from_secs(10);
 
-/// Accepts connections only while fewer than `max` are open (TLS handshakes
-/// in progress count too).
+/// Who is on the other end, for the guard's hashed limits only. Never logged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Peer {
+    /// A TCP peer's address.
+    Addr(SocketAddr),
+    /// One onion-service circuit, numbered by the local Tor daemon (PROXY
+    /// protocol): every onion visitor arrives from the daemon's one address.
+    Circuit(u32),
+}
+
+/// The hashed network of a peer (`Guard::network`).
+pub type NetworkKey = Arc<dyn Fn(&Peer) -> AddrKey + Send + Sync>;
+
+/// What a connection must do before it speaks HTTP.
+pub enum Front {
+    /// Nothing: plain HTTP.
+    Plain,
+    /// A TLS handshake.
+    Tls(TlsAcceptor),
+    /// Tor's PROXY protocol header, which names the circuit.
+    Circuit,
+}
+
+/// How many connections a listener keeps open.
+pub struct Caps {
+    pub max: usize,
+    /// At most this many from one network; none: no per-network cap (a
+    /// listener whose peer stands for many people, or limits off).
+    pub per_network: Option<(usize, NetworkKey)>,
+}
+
+/// Accepts connections only while fewer than `max` are open (connections
+/// still in their TLS handshake or PROXY header count too).
 pub struct Guarded {
     inner: TcpListener,
     slots: Arc<Semaphore>,
-    idle: Duration,
-    lifetime: Duration,
-    tls: Option<TlsAcceptor>,
-    /// Handshakes run as their own tasks, so a slow client never holds up accepting.
-    handshakes: JoinSet<Option<(TlsStream<TcpStream>, SocketAddr, OwnedSemaphorePermit)>>,
+    networks: Option<Arc<Networks>>,
+    front: Front,
+    timing: Timing,
+    /// Openings (handshakes, headers) run as their own tasks, so a slow
+    /// client never holds up accepting.
+    opening: JoinSet<Option<Opened>>,
+}
+
+/// A connection ready for HTTP.
+struct Opened {
+    stream: Box<dyn Stream>,
+    peer: Peer,
+    slots: Slots,
+}
+
+/// A connection's places under its listener's caps; given back on drop.
+pub struct Slots {
+    _listener: OwnedSemaphorePermit,
+    _network: Option<NetworkSlot>,
 }
 
 impl Guarded {
-    pub fn new(
-        inner: TcpListener,
-        max: usize,
-        idle: Duration,
-        lifetime: Duration,
-        tls: Option<TlsAcceptor>,
-    ) -> Self {
+    pub fn new(inner: TcpListener, caps: Caps, timing: Timing, front: Front) -> Self {
         Guarded {
             inner,
-            slots: Arc::new(Semaphore::new(max)),
-            idle,
-            lifetime,
-            tls,
-            handshakes: JoinSet::new(),
+            slots: Arc::new(Semaphore::new(caps.max)),
+            networks: caps.per_network.map(|(cap, key)| {
+                Arc::new(Networks {
+                    cap,
+                    key,
+                    open: Mutex::new(HashMap::new()),
+                })
+            }),
+            front,
+            timing,
+            opening: JoinSet::new(),
         }
     }
 
-    fn conn(&self, stream: Box<dyn Stream>, slot: OwnedSemaphorePermit) -> Conn {
-        Conn {
-            stream,
-            _slot: slot,
-            idle: self.idle,
-            idle_timer: Box::pin(sleep(self.idle)),
-            end: Box::pin(sleep_until(Instant::now() + self.lifetime)),
-            answered: false,
-            busy: Busy::default(),
+    /// The next connection ready for HTTP, and who it is from.
+    pub async fn accept(&mut self) -> (Conn, Peer) {
+        loop {
+            let opened = match &self.front {
+                Front::Plain => {
+                    let (permit, stream, addr) = next_tcp(&mut self.inner, &self.slots).await;
+                    let peer = Peer::Addr(addr);
+                    take_network(&self.networks, &peer, permit).map(|slots| Opened {
+                        stream: Box::new(stream),
+                        peer,
+                        slots,
+                    })
+                }
+                Front::Tls(tls) => {
+                    tokio::select! {
+                        Some(done) = self.opening.join_next() => done.ok().flatten(),
+                        (permit, stream, addr) = next_tcp(&mut self.inner, &self.slots) => {
+                            // Counted before the handshake: a network over its
+                            // cap costs no handshake and holds no slot.
+                            let peer = Peer::Addr(addr);
+                            if let Some(slots) = take_network(&self.networks, &peer, permit) {
+                                let acceptor = tls.clone();
+                                self.opening.spawn(async move {
+                                    let stream = timeout(HANDSHAKE, acceptor.accept(stream)).await.ok()?.ok()?;
+                                    Some(Opened { stream: Box::new(stream), peer, slots })
+                                });
+                            }
+                            None
+                        }
+                    }
+                }
+                Front::Circuit => {
+                    tokio::select! {
+                        Some(done) = self.opening.join_next() => done.ok().flatten(),
+                        (permit, stream, _) = next_tcp(&mut self.inner, &self.slots) => {
+                            let networks = self.networks.clone();
+                            self.opening.spawn(async move {
+                                let (stream, circuit) = circuit::read(stream).await?;
+                                let peer = Peer::Circuit(circuit);
+                                let slots = take_network(&networks, &peer, permit)?;
+                                Some(Opened { stream: Box::new(stream), peer, slots })
+                            });
+                            None
+                        }
+                    }
+                }
+            };
+            // A connection refused above is dropped, so closed at once, and
+            // its listener slot is free again.
+            if let Some(o) = opened {
+                return (Conn::new(o.stream, o.slots, self.timing), o.peer);
+            }
         }
     }
 }
@@ -82,215 +168,116 @@ async fn next_tcp(
         .acquire_owned()
         .await
         .expect("the semaphore is never closed");
+    // axum's accept retries on errors (EMFILE: after a pause).
     let (stream, addr) = Listener::accept(inner).await;
     (permit, stream, addr)
 }
 
-impl Listener for Guarded {
-    type Io = Conn;
-    type Addr = SocketAddr;
+/// The connection's slots, or None when its network already has its share.
+fn take_network(
+    networks: &Option<Arc<Networks>>,
+    peer: &Peer,
+    permit: OwnedSemaphorePermit,
+) -> Option<Slots> {
+    let network = match networks {
+        Some(n) => Some(n.take(peer)?),
+        None => None,
+    };
+    Some(Slots {
+        _listener: permit,
+        _network: network,
+    })
+}
 
-    async fn accept(&mut self) -> (Conn, SocketAddr) {
-        loop {
-            let Some(tls) = &self.tls else {
-                let (permit, stream, addr) = next_tcp(&mut self.inner, &self.slots).await;
-                return (self.conn(Box::new(stream), permit), addr);
-            };
-            tokio::select! {
-                Some(done) = self.handshakes.join_next() => {
-                    // A failed or timed-out handshake just closes its socket.
-                    if let Ok(Some((stream, addr, permit))) = done {
-                        return (self.conn(Box::new(stream), permit), addr);
-                    }
-                }
-                (permit, stream, addr) = next_tcp(&mut self.inner, &self.slots) => {
-                    let acceptor = tls.clone();
-                    self.handshakes.spawn(async move {
-                        let stream = timeout(HANDSHAKE, acceptor.accept(stream)).await.ok()?.ok()?;
-                        Some((stream, addr, permit))
-                    });
-                }
-            }
+/// Open connections per hashed network. Holds only the keys of open
+/// connections, so it never grows past the listener's cap.
+struct Networks {
+    cap: usize,
+    key: NetworkKey,
+    open: Mutex<HashMap<AddrKey, usize>>,
+}
+
+impl Networks {
+    fn take(self: &Arc<Self>, peer: &Peer) -> Option<NetworkSlot> {
+        let key = (self.key)(peer);
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let count = open.entry(key).or_insert(0);
+        if *count >= self.cap {
+            return None;
         }
-    }
-
-    fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.inner.local_addr()
-    }
-}
-
-/// A plain or TLS socket.
-trait Stream: AsyncRead + AsyncWrite + Send + Unpin {}
-impl<T: AsyncRead + AsyncWrite + Send + Unpin> Stream for T {}
-
-/// Who is on the other end, for the guard's hashed limits only. Never logged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Peer {
-    /// A TCP peer's address.
-    Addr(SocketAddr),
-    /// One onion-service circuit, numbered by the local Tor daemon (PROXY
-    /// protocol): every onion visitor arrives from the daemon's one address.
-    Circuit(u32),
-}
-
-impl Connected<IncomingStream<'_, Guarded>> for Peer {
-    fn connect_info(stream: IncomingStream<'_, Guarded>) -> Self {
-        Peer::Addr(*stream.remote_addr())
+        *count += 1;
+        Some(NetworkSlot {
+            networks: self.clone(),
+            key,
+        })
     }
 }
 
-/// Marks a connection's silence as the server's own: while held, the
-/// connection waits for an answer the server owes (a write handed to the
-/// store), so the idle and lifetime limits, which bound the client, pause.
-#[derive(Clone, Debug, Default)]
-pub struct Busy(Arc<AtomicUsize>);
-
-impl Busy {
-    /// Pauses the limits until the guard is dropped.
-    pub fn hold(&self) -> Held {
-        self.0.fetch_add(1, Ordering::SeqCst);
-        Held(self.0.clone())
-    }
-
-    fn held(&self) -> bool {
-        self.0.load(Ordering::SeqCst) > 0
-    }
+/// One open connection of a network.
+struct NetworkSlot {
+    networks: Arc<Networks>,
+    key: AddrKey,
 }
 
-/// See [`Busy::hold`].
-#[derive(Debug)]
-pub struct Held(Arc<AtomicUsize>);
-
-impl Drop for Held {
+impl Drop for NetworkSlot {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-/// What each request learns of its connection: who is on the other end,
-/// and the connection's [`Busy`] handle.
-#[derive(Clone, Debug)]
-pub struct Accepted {
-    pub peer: Peer,
-    pub busy: Busy,
-}
-
-/// Middleware: hands a request's [`Accepted`] on as `ConnectInfo<Peer>`,
-/// which handlers extract, and [`Busy`], which the request timeout holds.
-pub async fn accepted(mut request: Request, next: Next) -> Response {
-    if let Some(ConnectInfo(Accepted { peer, busy })) =
-        request.extensions_mut().remove::<ConnectInfo<Accepted>>()
-    {
-        request.extensions_mut().insert(ConnectInfo(peer));
-        request.extensions_mut().insert(busy);
-    }
-    next.run(request).await
-}
-
-impl Connected<IncomingStream<'_, Guarded>> for Accepted {
-    fn connect_info(stream: IncomingStream<'_, Guarded>) -> Self {
-        let busy = stream.io().busy.clone();
-        Accepted {
-            peer: Peer::connect_info(stream),
-            busy,
-        }
-    }
-}
-
-/// One accepted connection; closes itself when idle too long or open too long.
-pub struct Conn {
-    stream: Box<dyn Stream>,
-    _slot: OwnedSemaphorePermit,
-    idle: Duration,
-    idle_timer: Pin<Box<Sleep>>,
-    end: Pin<Box<Sleep>>,
-    /// Once the server has answered, the request is in: the lifetime cap (against
-    /// slowly sent requests) no longer applies, so long downloads can finish.
-    answered: bool,
-    busy: Busy,
-}
-
-impl Conn {
-    /// Err when a limit has passed; otherwise registers for the next wake-up.
-    fn check_limits(&mut self, cx: &mut Context<'_>) -> io::Result<()> {
-        // The answer comes when the server has it (the task it awaits wakes us).
-        if self.busy.held() {
-            return Ok(());
-        }
-        let past_end = !self.answered && self.end.as_mut().poll(cx).is_ready();
-        if past_end || self.idle_timer.as_mut().poll(cx).is_ready() {
-            return Err(io::Error::new(
-                io::ErrorKind::TimedOut,
-                "connection limit reached",
-            ));
-        }
-        Ok(())
-    }
-
-    /// The inner stream is waiting: Pending, unless a limit has passed.
-    fn limit_pending<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
-        match self.check_limits(cx) {
-            Ok(()) => Poll::Pending,
-            Err(e) => Poll::Ready(Err(e)),
-        }
-    }
-
-    fn progressed(&mut self) {
-        let next = Instant::now() + self.idle;
-        self.idle_timer.as_mut().reset(next);
-    }
-}
-
-impl AsyncRead for Conn {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let before = buf.filled().len();
-        match Pin::new(&mut self.stream).poll_read(cx, buf) {
-            Poll::Ready(Ok(())) => {
-                if buf.filled().len() > before {
-                    self.progressed();
-                }
-                Poll::Ready(Ok(()))
+        let mut open = self.networks.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = open.get_mut(&self.key) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.key);
             }
-            Poll::Pending => self.limit_pending(cx),
-            other => other,
         }
     }
 }
 
-impl AsyncWrite for Conn {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        data: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        match Pin::new(&mut self.stream).poll_write(cx, data) {
-            Poll::Ready(Ok(n)) => {
-                self.answered = true;
-                self.progressed();
-                Poll::Ready(Ok(n))
-            }
-            Poll::Pending => self.limit_pending(cx),
-            other => other,
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::guard::rate::AddrHasher;
+
+    fn networks(cap: usize) -> Arc<Networks> {
+        let hasher = AddrHasher::new(0);
+        Arc::new(Networks {
+            cap,
+            key: Arc::new(move |peer: &Peer| match peer {
+                Peer::Addr(a) => hasher.key(a.ip(), 0),
+                Peer::Circuit(c) => hasher.circuit_key(*c, 0),
+            }),
+            open: Mutex::new(HashMap::new()),
+        })
     }
 
-    // A TLS stream can wait in flush or shutdown (a client that stops
-    // reading): the limits hold there too, or the connection would outlive them.
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match Pin::new(&mut self.stream).poll_flush(cx) {
-            Poll::Pending => self.limit_pending(cx),
-            done => done,
-        }
+    fn addr(s: &str) -> Peer {
+        Peer::Addr(s.parse().unwrap())
     }
 
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match Pin::new(&mut self.stream).poll_shutdown(cx) {
-            Poll::Pending => self.limit_pending(cx),
-            done => done,
-        }
+    #[test]
+    fn one_network_gets_its_share_and_no_more() {
+        let n = networks(2);
+        let a = n.take(&addr("192.0.2.1:1000")).unwrap();
+        // Another port of the same host is the same network.
+        let _b = n.take(&addr("192.0.2.1:2000")).unwrap();
+        assert!(n.take(&addr("192.0.2.1:3000")).is_none());
+        // Others are not touched; circuits count one by one.
+        let _c = n.take(&addr("198.51.100.7:1000")).unwrap();
+        let _d = n.take(&Peer::Circuit(1)).unwrap();
+        let _e = n.take(&Peer::Circuit(1)).unwrap();
+        assert!(n.take(&Peer::Circuit(1)).is_none());
+        assert!(n.take(&Peer::Circuit(2)).is_some());
+        // A closed connection gives its place back.
+        drop(a);
+        assert!(n.take(&addr("192.0.2.1:4000")).is_some());
+    }
+
+    #[test]
+    fn closed_networks_leave_nothing_behind() {
+        let n = networks(4);
+        let slots: Vec<_> = (0..50u8)
+            .map(|i| n.take(&addr(&format!("10.0.0.{i}:80"))).unwrap())
+            .collect();
+        assert_eq!(n.open.lock().unwrap().len(), 50);
+        drop(slots);
+        assert!(n.open.lock().unwrap().is_empty());
     }
 }

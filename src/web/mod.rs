@@ -4,20 +4,23 @@
 //! server prints are start-up, shutdown and storage errors without values.
 
 mod admin;
+mod circuit;
+mod conn;
 mod deadline;
 mod form;
 mod headers;
+mod http;
 mod listener;
 mod pages;
 mod redirect;
 mod shutdown;
 mod sign;
+mod tlog;
 pub mod tls;
 mod withdraw;
 
 pub use form::{FormError, HONEYPOT, decode_pairs, decode_sign_form};
 pub use headers::{CSP, CSP_WITH_HCAPTCHA};
-use listener::Accepted;
 pub use listener::Peer;
 
 use std::net::SocketAddr;
@@ -49,6 +52,8 @@ pub struct App {
     pub recipients: Recipients,
     pub store: Arc<Store>,
     pub committer: Committer,
+    /// The public log: its published count is the one every page shows.
+    pub log: Arc<crate::tlog_store::Log>,
     pub guard: Guard,
     /// The onion service address, announced with `Onion-Location`.
     pub onion: Option<String>,
@@ -96,7 +101,8 @@ impl App {
         problems: &[(crate::record::Field, crate::record::Problem)],
     ) -> pages::PetitionPage<'a> {
         let closed = petition.is_closed(time::OffsetDateTime::now_utc());
-        let count = self.store.count();
+        // The published count, as /count and the log say: it moves once per batch.
+        let count = self.log.count();
         let mut page =
             pages::PetitionPage::new(petition, lang, count, closed, self.demo, form, problems);
         page.challenge = self.guard.challenge(who);
@@ -130,6 +136,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/about", get(about))
         .route("/accessibility", get(accessibility))
         .route("/count", get(count))
+        .route("/log/checkpoint", get(tlog::checkpoint))
+        .route("/log/key", get(tlog::key))
+        .route("/log/tile/{*rest}", get(tlog::tile))
         .route("/admin/export", get(admin::export))
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
@@ -155,10 +164,7 @@ pub fn router(app: Arc<App>) -> Router {
         )),
         None => router,
     };
-    // Outermost: every layer and handler below sees `ConnectInfo<Peer>`.
-    router
-        .layer(axum::middleware::from_fn(listener::accepted))
-        .with_state(app)
+    router.with_state(app)
 }
 
 #[derive(Deserialize)]
@@ -279,7 +285,16 @@ async fn accessibility(
 /// Aggregate counters, for the operator's monitoring on the same machine
 /// only: served on the `metrics_listen` listener alone, never the public one.
 async fn metrics(State(app): State<Arc<App>>) -> Response {
-    let body = crate::metrics::METRICS.render(app.store.count());
+    let mut body = crate::metrics::METRICS.render(app.store.count());
+    // The public log: a publisher that stopped shows as pending entries piling up.
+    body.push_str(&format!(
+        "# HELP undersign_log_entries Entries in the public log's last checkpoint.\n\
+         # TYPE undersign_log_entries gauge\nundersign_log_entries {}\n\
+         # HELP undersign_log_pending Log entries waiting for the next batch.\n\
+         # TYPE undersign_log_pending gauge\nundersign_log_pending {}\n",
+        app.log.published().size,
+        app.log.pending()
+    ));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
@@ -295,8 +310,16 @@ fn health(store: &Store) -> Response {
     }
 }
 
+/// The public count: signatures added minus withdrawn at the last published
+/// checkpoint of the log (`log_size` entries), so anyone can check it there.
+/// It moves once per batch, never on a purge.
 async fn count(State(app): State<Arc<App>>) -> Response {
-    let body = serde_json::json!({ "count": app.store.count(), "goal": app.petition().goal });
+    let p = app.log.published();
+    let body = serde_json::json!({
+        "count": p.tally.count(),
+        "goal": app.petition().goal,
+        "log_size": p.size,
+    });
     (
         [
             (header::CONTENT_TYPE, "application/json"),
@@ -358,6 +381,10 @@ async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap) -> Response 
 /// of open files.
 pub const SIDE_CONNECTIONS: usize = 64;
 
+/// The longest a connection may wait for its next request (and for its
+/// first), when `request_timeout_seconds` is longer.
+pub const KEEP_ALIVE: Duration = Duration::from_secs(5);
+
 /// Where the server listens.
 pub struct Listen {
     pub main: SocketAddr,
@@ -365,6 +392,8 @@ pub struct Listen {
     pub tls: Option<tls::Tls>,
     /// Plain HTTP on loopback for the Tor daemon, beside HTTPS.
     pub onion: Option<SocketAddr>,
+    /// Connections on `onion` start with Tor's PROXY protocol header.
+    pub onion_proxy_protocol: bool,
     /// `/metrics` on loopback, on a listener of its own.
     pub metrics: Option<SocketAddr>,
 }
@@ -381,19 +410,47 @@ pub async fn serve(
         main: listen,
         tls,
         onion,
+        onion_proxy_protocol,
         metrics: metrics_at,
     } = listen;
     // Installed before anything else, so an early SIGHUP cannot end the process.
     let hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
-    let max_connections = app.guard.limits().max_connections;
-    let idle = Duration::from_secs(app.guard.limits().request_timeout_seconds);
-    let guarded = |tcp, tls: Option<&tls::Tls>, max| {
-        let acceptor = tls.map(|t| t.acceptor.clone());
-        listener::Guarded::new(tcp, max, idle, 4 * idle, acceptor)
+    let limits = app.guard.limits().clone();
+    let request = Duration::from_secs(limits.request_timeout_seconds);
+    let timing = conn::Timing {
+        request,
+        idle: request.min(KEEP_ALIVE),
+    };
+    // After this, a connection reads no new request (its answer in flight finishes).
+    let lifetime = 4 * request;
+    let app = Arc::new(app);
+    // The per-network cap counts the TCP peer (or onion circuit): not where
+    // the peer is the operator's proxy (`trust_forwarded_for`) or the Tor
+    // daemon without the PROXY protocol, where it stands for everyone.
+    // Each key function holds the app until its listener is gone: the
+    // store closes only after the last one.
+    let per_network = |applies: bool| {
+        let app = app.clone();
+        let key: listener::NetworkKey = Arc::new(move |peer: &Peer| app.guard.network(peer));
+        (limits.enabled && applies).then_some((limits.connections_per_network, key))
+    };
+    let public = !limits.trust_forwarded_for;
+    let guarded = |tcp, max, per_network, front| {
+        let caps = listener::Caps { max, per_network };
+        listener::Guarded::new(tcp, caps, timing, front)
+    };
+    let front = |tls: Option<&tls::Tls>| match tls {
+        Some(t) => listener::Front::Tls(t.acceptor.clone()),
+        None => listener::Front::Plain,
     };
     let tcp = tokio::net::TcpListener::bind(listen).await?;
     let addr = tcp.local_addr()?;
-    let listener = guarded(tcp, tls.as_ref(), max_connections);
+    let listener = guarded(
+        tcp,
+        limits.max_connections,
+        per_network(public),
+        front(tls.as_ref()),
+    );
     // Background tasks (certificate watcher, SIGHUP) end with the server;
     // side listeners stop with it and finish their in-flight requests first.
     let mut tasks = tokio::task::JoinSet::new();
@@ -410,13 +467,17 @@ pub async fn serve(
                 tcp.local_addr()?
             );
             let routes = redirect::router(addr.port(), tls.files.acme_webroot.clone());
-            let side = guarded(tcp, None, SIDE_CONNECTIONS);
-            sides.push(serve_side(side, routes, stopped.clone()));
+            let side = guarded(
+                tcp,
+                SIDE_CONNECTIONS,
+                per_network(public),
+                listener::Front::Plain,
+            );
+            sides.push(serve_side(side, routes, lifetime, stopped.clone()));
         }
     } else {
         println!("undersign: listening on http://{addr}");
     }
-    let app = Arc::new(app);
     tasks.spawn(reload_on_hangup(app.clone(), hup, tls.clone()));
     let pruned = app.clone();
     tasks.spawn(async move { pruned.guard.keep_pruned().await });
@@ -426,8 +487,8 @@ pub async fn serve(
         let routes = Router::new()
             .route("/metrics", get(metrics))
             .with_state(app.clone());
-        let side = guarded(tcp, None, SIDE_CONNECTIONS);
-        sides.push(serve_side(side, routes, stopped.clone()));
+        let side = guarded(tcp, SIDE_CONNECTIONS, None, listener::Front::Plain);
+        sides.push(serve_side(side, routes, lifetime, stopped.clone()));
     }
     // The onion listener serves the same pages as the main one.
     if let Some(at) = onion {
@@ -436,22 +497,38 @@ pub async fn serve(
             "undersign: listening on http://{} for the onion service",
             tcp.local_addr()?
         );
-        let side = guarded(tcp, None, max_connections);
-        sides.push(serve_side(side, router(app.clone()), stopped.clone()));
+        let front = if onion_proxy_protocol {
+            listener::Front::Circuit
+        } else {
+            listener::Front::Plain
+        };
+        let per_circuit = per_network(onion_proxy_protocol);
+        let side = guarded(tcp, limits.max_connections, per_circuit, front);
+        sides.push(serve_side(
+            side,
+            router(app.clone()),
+            lifetime,
+            stopped.clone(),
+        ));
     }
+    // The public log publishes its batches until the server stops.
+    let batches = tokio::spawn(crate::tlog_store::run_batches(
+        app.log.clone(),
+        stopped.clone(),
+    ));
     drop(stopped);
-    let service = router(app.clone()).into_make_service_with_connect_info::<Accepted>();
     let (reason_tx, reason) = tokio::sync::oneshot::channel();
     let waiting = app.clone();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(async move {
-            let _ = reason_tx.send(shutdown::wait(&waiting).await);
-            let _ = stopping.send(());
-        })
-        .await?;
+    let until = async move {
+        let _ = reason_tx.send(shutdown::wait(&waiting).await);
+        let _ = stopping.send(());
+    };
+    http::serve(listener, router(app.clone()), lifetime, until).await;
     for side in sides {
         let _ = side.await;
     }
+    // A batch being published finishes first; pending entries wait on disk.
+    let _ = batches.await;
     // Dropping the last Committer lets the store thread finish its queue and exit.
     tasks.shutdown().await;
     drop(app);
@@ -467,16 +544,14 @@ pub async fn serve(
 fn serve_side(
     listener: listener::Guarded,
     routes: Router,
+    lifetime: Duration,
     mut stopped: tokio::sync::watch::Receiver<()>,
 ) -> tokio::task::JoinHandle<()> {
-    let service = routes.into_make_service_with_connect_info::<Accepted>();
     tokio::spawn(async move {
         let until = async move {
             let _ = stopped.changed().await;
         };
-        let _ = axum::serve(listener, service)
-            .with_graceful_shutdown(until)
-            .await;
+        http::serve(listener, routes, lifetime, until).await;
     })
 }
 

@@ -296,10 +296,12 @@ pub struct ReceiptPage<'a> {
     pub code: &'a str,
     /// The same code one character at a time, groups apart, for screen readers.
     pub spoken: String,
+    /// `undersign verify …` for this petition: it asks for the code itself.
+    pub verify_command: String,
 }
 
 impl<'a> ReceiptPage<'a> {
-    pub fn new(frame: Frame, code: &'a str) -> Self {
+    pub fn new(frame: Frame, code: &'a str, verify_command: String) -> Self {
         // "ABCD-EFGH" is read "A B C D, E F G H": letter by letter, a pause per group.
         let spoken = code
             .split('-')
@@ -317,6 +319,7 @@ impl<'a> ReceiptPage<'a> {
             frame: frame.without_switcher(),
             code,
             spoken,
+            verify_command,
         }
     }
 }

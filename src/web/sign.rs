@@ -414,6 +414,10 @@ async fn sign_inner(
     }
     pages::render(
         StatusCode::OK,
-        &pages::ReceiptPage::new(pages::Frame::new(&petition, lang, app.demo, "/"), &shown),
+        &pages::ReceiptPage::new(
+            pages::Frame::new(&petition, lang, app.demo, "/"),
+            &shown,
+            super::tlog::verify_command(app, headers),
+        ),
     )
 }

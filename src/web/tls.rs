@@ -10,7 +10,7 @@ use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::crypto::{CryptoProvider, aws_lc_rs};
 use tokio_rustls::rustls::pki_types::pem::{self, PemObject};
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use tokio_rustls::rustls::server::{ClientHello, ResolvesServerCert};
+use tokio_rustls::rustls::server::{ClientHello, NoServerSessionStorage, ResolvesServerCert};
 use tokio_rustls::rustls::sign::CertifiedKey;
 use tokio_rustls::rustls::{self, ServerConfig};
 
@@ -93,6 +93,16 @@ fn stamp(files: &TlsFiles) -> Stamp {
     Some([one(&files.cert)?, one(&files.key)?])
 }
 
+/// No session resumption: rustls would otherwise keep each session's
+/// secrets in memory (a cache of 256, and TLS 1.3 tickets), where a memory
+/// dump could use them to decrypt recorded traffic. Every handshake is full.
+fn forget_sessions(config: &mut ServerConfig) {
+    config.session_storage = Arc::new(NoServerSessionStorage {});
+    config.send_tls13_tickets = 0;
+    // rustls's default ticketer already makes no TLS 1.2 tickets: keep it so.
+    debug_assert!(!config.ticketer.enabled());
+}
+
 pub struct Tls {
     pub files: TlsFiles,
     provider: Arc<CryptoProvider>,
@@ -112,6 +122,7 @@ impl Tls {
             .with_no_client_auth()
             .with_cert_resolver(current.clone());
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        forget_sessions(&mut config);
         Ok(Tls {
             files: files.clone(),
             provider,
@@ -173,5 +184,30 @@ impl Tls {
                 Tls::report(result);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_session_secret_is_kept_for_resumption() {
+        let dir = tempfile::tempdir().unwrap();
+        let made = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+        let files = TlsFiles {
+            cert: dir.path().join("site.crt"),
+            key: dir.path().join("site.key"),
+            redirect_http: None,
+            acme_webroot: None,
+            hsts_max_age: 0,
+        };
+        std::fs::write(&files.cert, made.cert.pem()).unwrap();
+        std::fs::write(&files.key, made.signing_key.serialize_pem()).unwrap();
+        let tls = Tls::new(&files).unwrap();
+        let config = tls.acceptor.config();
+        assert!(!config.session_storage.can_cache());
+        assert_eq!(config.send_tls13_tickets, 0);
+        assert!(!config.ticketer.enabled());
     }
 }

@@ -67,11 +67,17 @@ impl Org {
         self.dir.path().join(name)
     }
 
-    /// A copy of the example petition with `extra` TOML appended.
+    /// A copy of the example petition with `extra` TOML appended. The public
+    /// log publishes a batch every second (unless `extra` has its own `[log]`).
     pub fn config(&self, extra: &str) -> PathBuf {
         let text = std::fs::read_to_string(example_config()).unwrap();
         let path = self.path(&format!("petition-{}.toml", rand_suffix()));
-        std::fs::write(&path, format!("{text}\n{extra}")).unwrap();
+        let log = if extra.contains("[log]") {
+            ""
+        } else {
+            "\n[log]\nbatch_seconds = 1\n"
+        };
+        std::fs::write(&path, format!("{text}\n{extra}{log}")).unwrap();
         path
     }
 
@@ -270,11 +276,25 @@ impl Server {
         )
     }
 
+    /// The public count once every signature acknowledged so far is
+    /// published: `/count` moves once per batch of the log.
     pub fn count(&self) -> u64 {
+        wait_for_batch();
         let r = self.get("/count");
         assert_eq!(r.status, 200);
         r.json()["count"].as_u64().unwrap()
     }
+}
+
+/// Waits until the log's next batch is out. With `batch_seconds = 1` (see
+/// [`Org::config`]) batches start on every whole second of the clock.
+pub fn wait_for_batch() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    let next = (now / 1000 + 1) * 1000;
+    std::thread::sleep(Duration::from_millis(next - now + 700));
 }
 
 impl Drop for Server {
@@ -607,4 +627,42 @@ pub fn exit_within(server: &mut Server, secs: u64) -> Option<std::process::ExitS
         std::thread::sleep(Duration::from_millis(50));
     }
     None
+}
+
+/// A TCP connection to `addr` from the local address `from`: on Linux every
+/// address of 127/8 is loopback, so 127.0.0.2 is another network than
+/// 127.0.0.1 for the server's per-network limits.
+pub fn connect_from(from: [u8; 4], addr: &str) -> std::io::Result<TcpStream> {
+    let to: std::net::SocketAddr = addr.parse().expect("an address");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()?;
+    runtime.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.bind(std::net::SocketAddr::from((from, 0)))?;
+        let stream = socket.connect(to).await?.into_std()?;
+        stream.set_nonblocking(false)?;
+        Ok(stream)
+    })
+}
+
+/// The address of the onion listener, from the server's start-up lines.
+pub fn onion_addr(server: &Server) -> String {
+    let out = server.output_with("for the onion service");
+    let i = out
+        .find("for the onion service")
+        .expect("no onion listener");
+    let line = out[..i].rsplit("listening on http://").next().unwrap();
+    line.split_whitespace().next().unwrap().to_string()
+}
+
+/// The PROXY protocol line Tor sends for onion circuit `circuit`
+/// (`HiddenServiceExportCircuitID haproxy`).
+pub fn tor_proxy_line(circuit: u32) -> String {
+    format!(
+        "PROXY TCP6 fc00:dead:beef:4dad::{:x}:{:x} ::1 {} 80\r\n",
+        circuit >> 16,
+        circuit & 0xffff,
+        1024 + circuit % 60000
+    )
 }
