@@ -76,7 +76,9 @@ mod tests {
     fn petition(closes: &str, days: Option<u64>, action: RetentionAction) -> Petition {
         let text = format!(
             "[petition]\nslug = \"p\"\ndefault_lang = \"en\"\ncloses = {closes}\n\
-             [petition.text.en]\ntitle = \"T\"\nbody = \"B\"\n"
+             [petition.organizers]\nname = \"O\"\ncontact = \"o@example.org\"\n\
+             [petition.text.en]\ntitle = \"T\"\nbody = \"B\"\n\
+             what_happens_to_names = \"N\"\nwhat_happens_to_emails = \"E\"\n"
         );
         let mut p = crate::config::Config::parse(&text, "test", std::path::Path::new("."))
             .unwrap()

@@ -525,7 +525,7 @@ fn onion_limits_count_each_circuit_on_its_own() {
 
     // Rate limits: circuit 1 spends its receipt checks, circuit 2 has its own.
     let check = |circuit: u32| {
-        let body = "code=AAAAAAAAAAAAAAAAAAAAAAAAAA";
+        let body = "code=AAAAAAAAAAAAAAAAAAAAAAAAAAA";
         let request = format!(
             "POST /receipt HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: application/json\r\n\
              Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
