@@ -587,9 +587,75 @@ impl Store {
             .sync(freed.iter().map(|l| l.size))
             .map_err(write_err)?;
         self.count.fetch_sub(freed.len() as u64, Ordering::Relaxed);
+        self.compact()?;
         // Purges are rare and offline: check the kept count against the index.
         let remaining = self.recount()?;
         Ok((freed.len() as u64, remaining))
+    }
+
+    /// Moves the records of the last slots into free ones before them, a
+    /// batch at a time, then cuts each file after its last record: after a
+    /// purge the folder shrinks to what it still holds. A purge leaves its
+    /// holes wherever its records were, and a hole smaller than a disk block
+    /// gives no block back. Each batch is as safe as a commit: the copies are
+    /// synced before the index points at them, and the old slots wiped after
+    /// (and again at the next start, if a crash comes between).
+    fn compact(&self) -> Result<(), StoreError> {
+        // A sled transaction holds every node version it makes: keep it small.
+        const BATCH: usize = 1024;
+        let mut buf = Vec::new();
+        for size in self.slots.sizes() {
+            loop {
+                let mut moves = Vec::new();
+                for from in self.slots.highest_taken(size, BATCH) {
+                    let (id, ct) = self.slots.read_any(from)?;
+                    let to = self.slots.take(ct.len())?;
+                    if to.size == size && to.slot >= from.slot {
+                        self.slots.release(&[to]);
+                        break;
+                    }
+                    self.slots.write(to, &id, &ct, &mut buf)?;
+                    moves.push((id, from, to));
+                }
+                if moves.is_empty() {
+                    break;
+                }
+                self.slots
+                    .sync(moves.iter().map(|m| m.2.size))
+                    .map_err(write_err)?;
+                let froms: Vec<Loc> = moves.iter().map(|m| m.1).collect();
+                (&self.index, &self.slot_map)
+                    .transaction(|(index, slot_map)| {
+                        let mut touched = Touched::new(index, LOC_BYTES);
+                        for (id, from, to) in &moves {
+                            let old = touched.bucket(id)?.insert(id, &to.to_bytes());
+                            if old.as_deref().and_then(Loc::from_bytes) != Some(*from) {
+                                return Err(damaged("a moved record's index entry changed"));
+                            }
+                        }
+                        touched.write()?;
+                        let mut chunks: Vec<Loc> = moves.iter().flat_map(|m| [m.1, m.2]).collect();
+                        chunks.sort_unstable_by_key(|l| l.chunk_key());
+                        chunks.dedup_by_key(|l| l.chunk_key());
+                        for loc in chunks {
+                            slot_map.insert(
+                                &loc.chunk_key()[..],
+                                &self.slots.chunk_image(loc, &froms)[..],
+                            )?;
+                        }
+                        Ok(())
+                    })
+                    .map_err(tx_err)?;
+                self.durable()?;
+                self.slots.release(&froms);
+                self.slots.wipe(&froms).map_err(write_err)?;
+            }
+            for key in self.slots.trim(size).map_err(write_err)? {
+                self.slot_map.remove(key).map_err(write_err)?;
+            }
+            self.durable()?;
+        }
+        Ok(())
     }
 
     /// Counts the index's entries and, when the kept count differs (it never
@@ -1196,6 +1262,58 @@ mod tests {
         assert!(holds(dir.path(), &marked(1)) && holds(dir.path(), &marked(4)));
         assert_eq!(store.count(), 2);
         assert_eq!(exported(&store).1, [1, 4]);
+    }
+
+    #[test]
+    fn a_purge_moves_the_last_records_into_its_holes_and_cuts_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let id = |i: u32| {
+            let mut id = [0u8; 32];
+            id[..4].copy_from_slice(&i.to_le_bytes());
+            RecordId(id)
+        };
+        let n = slots::CHUNK + 1000;
+        let ops: Vec<Op> = (0..n).map(|i| Op::Insert(id(i), marked(i as u8))).collect();
+        store.commit(&ops, &mut Vec::new()).unwrap();
+        let file = || {
+            let records = dir.path().join("records");
+            let f = std::fs::read_dir(&records)
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap();
+            std::fs::metadata(f.path()).unwrap().len()
+        };
+        let before = file();
+        // Purge every other record: holes all over both chunks.
+        let held: Vec<(RecordId, [u8; 32])> = (0..n)
+            .step_by(2)
+            .map(|i| (id(i), Sha256::digest(marked(i as u8).as_bytes()).into()))
+            .collect();
+        let (deleted, remaining) = store.purge(&held, 1).unwrap();
+        assert_eq!((deleted, remaining), (held.len() as u64, u64::from(n) / 2));
+        assert!(
+            file() * 2 <= before + before / 8,
+            "{} of {before} bytes kept",
+            file()
+        );
+        // Every record left is whole, where the index now says it is.
+        let mut out = Vec::new();
+        store.export(&mut out).unwrap();
+        let mut reader = export::Reader::new(&out[..]).unwrap();
+        let mut left = 0;
+        while let Some(item) = reader.next_item() {
+            if let export::Item::Record(e) = item.unwrap() {
+                let i = u32::from_le_bytes(e.record_id().0[..4].try_into().unwrap());
+                assert_eq!(i % 2, 1);
+                assert_eq!(e.ciphertext.as_bytes(), marked(i as u8).as_bytes());
+                left += 1;
+            }
+        }
+        assert_eq!(left, n / 2);
+        drop(store);
+        assert_eq!(Store::open(dir.path()).unwrap().count(), u64::from(n) / 2);
     }
 
     #[test]

@@ -396,6 +396,73 @@ impl Slots {
         Ok(ct)
     }
 
+    /// The id and age file in `loc`, whatever record it holds.
+    pub(crate) fn read_any(&self, loc: Loc) -> Result<(RecordId, Vec<u8>), SlotError> {
+        let file = self.file(loc.size)?;
+        let mut head = [0u8; HEADER];
+        file.read_exact_at(&mut head, loc.offset())?;
+        let id = RecordId(head[..32].try_into().expect("32 bytes"));
+        Ok((id, self.read(loc, &id)?))
+    }
+
+    /// The slot sizes in use.
+    pub(crate) fn sizes(&self) -> Vec<u32> {
+        let classes = self.classes.lock().unwrap_or_else(|e| e.into_inner());
+        classes.keys().copied().collect()
+    }
+
+    /// The taken slots of one size from the highest down, at most `n`.
+    pub(crate) fn highest_taken(&self, size: u32, n: usize) -> Vec<Loc> {
+        let classes = self.classes.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(class) = classes.get(&size) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (c, chunk) in class.chunks.iter().enumerate().rev() {
+            if chunk.taken == 0 {
+                continue;
+            }
+            for i in (0..CHUNK).rev() {
+                if chunk.is_taken(i) {
+                    out.push(Loc {
+                        size,
+                        slot: c as u32 * CHUNK + i,
+                    });
+                    if out.len() == n {
+                        return out;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Drops the chunks after the last taken slot of `size` and cuts its file
+    /// there; returns the dropped chunks' keys (to remove from the persisted
+    /// bitmap).
+    pub(crate) fn trim(&self, size: u32) -> io::Result<Vec<[u8; 8]>> {
+        let mut classes = self.classes.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(class) = classes.get_mut(&size) else {
+            return Ok(Vec::new());
+        };
+        let keep = class
+            .chunks
+            .iter()
+            .rposition(|c| c.taken > 0)
+            .map_or(0, |c| c + 1);
+        let dropped = (keep..class.chunks.len())
+            .map(|c| chunk_key(size, c as u32))
+            .collect();
+        class.chunks.truncate(keep);
+        class.lowest_free = class.lowest_free.min(keep);
+        let end = keep as u64 * u64::from(CHUNK) * u64::from(size);
+        if class.file.metadata()?.len() > end {
+            class.file.set_len(end)?;
+            class.file.sync_all()?;
+        }
+        Ok(dropped)
+    }
+
     /// `fdatasync` of the files of these slot sizes.
     pub(crate) fn sync(&self, sizes: impl IntoIterator<Item = u32>) -> io::Result<()> {
         let mut done = Vec::new();
