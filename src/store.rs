@@ -1215,6 +1215,34 @@ mod tests {
         assert_eq!(store.count(), 1);
     }
 
+    /// The folder's sled, opened as the store opens it (no background
+    /// flusher, which would hold the folder's lock a moment after a drop).
+    fn raw_sled(dir: &Path) -> sled::Db {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            match sled::Config::new().path(dir).flush_every_ms(None).open() {
+                Err(_) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => return other.unwrap(),
+            }
+        }
+    }
+
+    /// Opens the store again after a sled on the same folder was dropped:
+    /// sled may release its lock a moment later (an epoch-deferred drop).
+    fn reopen(dir: &Path) -> Store {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            match Store::open(dir) {
+                Err(StoreError::InUse(_)) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => return other.unwrap(),
+            }
+        }
+    }
+
     /// A record's ciphertext, distinct per `n`, to look for in the files.
     fn marked(n: u8) -> Ciphertext {
         let mut v = b"age-encryption.org/v1 marked record ".to_vec();
@@ -1313,7 +1341,7 @@ mod tests {
         }
         assert_eq!(left, n / 2);
         drop(store);
-        assert_eq!(Store::open(dir.path()).unwrap().count(), u64::from(n) / 2);
+        assert_eq!(reopen(dir.path()).count(), u64::from(n) / 2);
     }
 
     #[test]
@@ -1329,21 +1357,21 @@ mod tests {
                 .commit(&[Op::Remove(RecordId([0; 32]))], &mut Vec::new())
                 .unwrap();
         }
-        assert_eq!(Store::open(dir.path()).unwrap().count(), 29);
+        assert_eq!(reopen(dir.path()).count(), 29);
         // A wrong stored count is believed at start (nothing is counted)…
         {
-            let db = sled::open(dir.path()).unwrap();
+            let db = raw_sled(dir.path());
             let meta = db.open_tree("meta").unwrap();
             meta.insert("count", &999u64.to_be_bytes()[..]).unwrap();
             db.flush().unwrap();
         }
-        let store = Store::open(dir.path()).unwrap();
+        let store = reopen(dir.path());
         assert_eq!(store.count(), 999);
         // …and an export, which sees every record, puts it right for good.
         assert_eq!(store.export(std::io::sink()).unwrap().records, 29);
         assert_eq!(store.count(), 29);
         drop(store);
-        assert_eq!(Store::open(dir.path()).unwrap().count(), 29);
+        assert_eq!(reopen(dir.path()).count(), 29);
     }
 
     #[test]
@@ -1351,7 +1379,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         // As undersign wrote it before slots: records and withdrawals in sled.
         {
-            let db = sled::open(dir.path()).unwrap();
+            let db = raw_sled(dir.path());
             let signatures = db.open_tree("signatures").unwrap();
             for i in 0..(MIGRATE_CHUNK as u32 + 300) {
                 let mut id = [7u8; 32];
@@ -1366,7 +1394,7 @@ mod tests {
             db.flush().unwrap();
         }
         let n = MIGRATE_CHUNK as u64 + 300;
-        let store = Store::open(dir.path()).unwrap();
+        let store = reopen(dir.path());
         assert_eq!(store.count(), n);
         assert_eq!(store.withdrawn_count(), 1);
         let mut out = Vec::new();
@@ -1385,7 +1413,7 @@ mod tests {
         }
         assert_eq!(records, n);
         drop(store);
-        let db = sled::open(dir.path()).unwrap();
+        let db = raw_sled(dir.path());
         assert!(
             !db.tree_names().iter().any(|t| t.as_ref() == b"signatures"),
             "the old tree is gone"
