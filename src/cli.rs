@@ -22,7 +22,7 @@ use undersign::offline::destination::SealTo;
 use undersign::offline::passphrase::Passphrases;
 use undersign::offline::review::DEFAULT_SUSPICIOUS_FLAGS;
 use undersign::offline::{identity, keygen, paper, private_file};
-use undersign::record::{Check, Envelope, Record, SignForm, Signature};
+use undersign::record::{Check, Envelope, SignForm, Signature};
 use undersign::remote::Pull;
 use undersign::seal::{Identities, Recipients};
 use undersign::store::{Committer, Store};
@@ -828,6 +828,17 @@ fn check(
     if recipients.len() == 1 {
         println!("warning: only one recipient; add a second organizer's key as a backup");
     }
+    match recipients.browser_keys() {
+        Some(_) => println!(
+            "browser sealing: on (all recipients are age1… keys); the page's age bundle is \
+             static/age.js, sha256 {}",
+            web::AGE_BUNDLE_SHA256.as_str()
+        ),
+        None => println!(
+            "browser sealing: off (an SSH recipient is listed; browsers cannot seal to it), \
+             so the server seals every signature"
+        ),
+    }
     let origin = undersign::tlog_store::origin_for(&config.data_dir, &config.log, &p.slug)?;
     match undersign::tlog_store::read_key(&config.data_dir)? {
         Some(key) if key.origin() == origin => println!("log key: {}", key.vkey()),
@@ -854,7 +865,8 @@ fn check(
     if identities.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
-    // Seal a probe exactly as the server does, then open it with the identity.
+    // Seal a probe exactly as the server does (both layers: a signer part
+    // sealed as a browser would, inside the server's seal), then open it.
     let ids = load_identities(identities, passphrase_file)?;
     let mut form = SignForm::default();
     form.first_name.push_str("Probe");
@@ -870,12 +882,27 @@ fn check(
         check: Check::None,
         flags: &[],
     };
-    let ct = recipients.seal(&sig.to_padded_json(&envelope)?)?;
-    match ids
-        .open(ct.as_bytes())
-        .map(|plain| Record::from_json(&plain))
-    {
-        Ok(Ok(r)) if r.first_name == "Probe" => {
+    let layout = recipients.layout();
+    let ct = recipients.seal(&undersign::layout::server_record(&sig, &envelope, layout)?)?;
+    let opened = ids.open(ct.as_bytes()).ok().and_then(|plain| {
+        let undersign::layout::Opened::V2 { facts, part } = undersign::layout::open(&plain).ok()?
+        else {
+            return None;
+        };
+        let (r, _) = undersign::layout::record(&facts, part, &p.slug).ok()?;
+        Some(r)
+    });
+    // A browser's inner layer: the same keys must open it.
+    let inner_ok = match recipients.browser_keys() {
+        None => true,
+        Some(_) => {
+            let part = sig.to_signer_json(&p.slug)?;
+            let inner = recipients.seal(&part)?;
+            ids.open(inner.as_bytes()).is_ok()
+        }
+    };
+    match opened {
+        Some(r) if r.first_name == "Probe" && inner_ok => {
             println!("identity ok: it decrypts what this server would write");
             io::stdout().flush()?;
             Ok(ExitCode::SUCCESS)

@@ -90,12 +90,14 @@ fn signing_writes_no_temporary_file() {
     }
 }
 
-const PAGES: [(&str, &str); 6] = [
+const PAGES: [(&str, &str); 8] = [
     ("GET", "/"),
     ("GET", "/?lang=fr"),
     ("GET", "/count"),
     ("GET", "/healthz"),
     ("GET", "/static/style.css"),
+    ("GET", "/static/sign.js"),
+    ("GET", "/static/age.js"),
     ("GET", "/no-such-page"),
 ];
 
@@ -170,6 +172,8 @@ fn every_response_carries_the_security_headers_and_no_cookie() {
         "frame-ancestors 'none'",
         "base-uri 'none'",
         "form-action 'self'",
+        // The page's script posts a sealed signature to us, and to no one else.
+        "connect-src 'self';",
     ] {
         assert!(undersign::web::CSP.contains(part));
     }
@@ -267,10 +271,22 @@ fn every_record_has_the_same_payload_length_and_plain_age_opens_it() {
         .find(|l| l.starts_with("AGE-SECRET-KEY-"))
         .unwrap();
     let identity: age::x25519::Identity = key_line.parse().unwrap();
+    let layout = undersign::layout::Layout::new(1, true);
     for ct in &cts {
         let plain = age::decrypt(&identity, ct).unwrap();
-        assert_eq!(plain.len(), undersign::record::PADDED_LEN);
-        let v: serde_json::Value = serde_json::from_slice(&plain).expect("plaintext is JSON");
-        assert_eq!(v["v"], 1);
+        assert_eq!(plain.len(), layout.len());
+        // Record format 2: the server's facts on the first line, then the
+        // signer's part (here in the clear inside the server's seal).
+        let newline = plain.iter().position(|&b| b == b'\n').unwrap();
+        let facts: serde_json::Value =
+            serde_json::from_slice(&plain[..newline]).expect("facts are JSON");
+        assert_eq!(
+            (facts["v"].as_u64(), facts["sealed"].as_str()),
+            (Some(2), Some("server"))
+        );
+        let part: serde_json::Value =
+            serde_json::from_slice(&plain[newline + 1..]).expect("the signer's part is JSON");
+        assert_eq!(part["v"], 2);
+        assert_eq!(plain.len() - newline - 1, undersign::record::PADDED_LEN);
     }
 }

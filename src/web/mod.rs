@@ -108,6 +108,7 @@ impl App {
         page.challenge = self.guard.challenge(who);
         page.hcaptcha_site_key = self.guard.hcaptcha_site_key();
         page.onion = self.onion.as_deref();
+        page.seal_keys = self.recipients.browser_keys().map(|k| k.join(" "));
         page
     }
 }
@@ -143,6 +144,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
         .route("/static/sign.js", get(sign_script))
+        .route("/static/age.js", get(age_bundle))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
@@ -355,6 +357,21 @@ async fn stylesheet() -> Response {
         "text/css; charset=utf-8",
         include_str!("../../static/style.css"),
     )
+}
+
+/// The age library the page seals with (built by web/build.mjs from
+/// web/package-lock.json; the same bytes from every rebuild).
+const AGE_BUNDLE: &str = include_str!("../../static/age.js");
+
+/// Its SHA-256, printed by `undersign check` so a reviewer can compare it
+/// with a rebuild of their own.
+pub static AGE_BUNDLE_SHA256: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(AGE_BUNDLE.as_bytes()))
+});
+
+async fn age_bundle() -> Response {
+    asset("text/javascript; charset=utf-8", AGE_BUNDLE)
 }
 
 async fn sign_script() -> Response {
