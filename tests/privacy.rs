@@ -201,20 +201,6 @@ fn no_page_or_asset_names_a_third_party() {
     }
 }
 
-/// Pulls the age files out of an export, without our code.
-fn export_ciphertexts(path: &std::path::Path) -> Vec<Vec<u8>> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter_map(|v| {
-            v["age"]
-                .as_str()
-                .map(|a| base64::engine::general_purpose::STANDARD.decode(a).unwrap())
-        })
-        .collect()
-}
-
 #[test]
 fn every_record_has_the_same_payload_length_and_plain_age_opens_it() {
     let org = Org::new();

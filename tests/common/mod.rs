@@ -666,3 +666,69 @@ pub fn tor_proxy_line(circuit: u32) -> String {
         1024 + circuit % 60000
     )
 }
+
+// ---------------------------------------------------------------- sealed in a browser
+
+/// The signer's part as a signer's browser seals it (static/sign.js does the
+/// same with typage): the padded signer JSON, sealed to `recipients` (age1…
+/// keys) with the age crate, as base64url. Returns the sealed bytes too.
+pub fn seal_as_a_browser(
+    recipients: &[&str],
+    slug: &str,
+    fields: &[(String, String)],
+    public: bool,
+) -> (String, Vec<u8>) {
+    use std::io::Write as _;
+    let mut form = undersign::record::SignForm::default();
+    for (k, v) in fields {
+        match k.as_str() {
+            "first_name" => form.first_name.push_str(v),
+            "last_name" => form.last_name.push_str(v),
+            "affiliation" => form.affiliation.push_str(v),
+            "email" => form.email.push_str(v),
+            _ => {}
+        }
+    }
+    form.consent = true;
+    form.public = public;
+    let required = undersign::record::Required {
+        first_name: false,
+        last_name: false,
+        name: false,
+        affiliation: false,
+        email: false,
+    };
+    let signature = undersign::record::Signature::parse(&form, &required).expect("a valid signer");
+    let part = signature.to_signer_json(slug).unwrap();
+    let keys: Vec<age::x25519::Recipient> = recipients.iter().map(|r| r.parse().unwrap()).collect();
+    let encryptor =
+        age::Encryptor::with_recipients(keys.iter().map(|k| k as &dyn age::Recipient)).unwrap();
+    let mut sealed = Vec::new();
+    let mut w = encryptor.wrap_output(&mut sealed).unwrap();
+    w.write_all(&part).unwrap();
+    w.finish().unwrap();
+    (data_encoding::BASE64URL_NOPAD.encode(&sealed), sealed)
+}
+
+/// A sealed form: the sealed part, consent, and nothing of the signer in the clear.
+pub fn sealed_form(sealed: &str) -> Vec<(String, String)> {
+    vec![
+        ("sealed".into(), sealed.into()),
+        ("consent".into(), "yes".into()),
+        ("lang".into(), "en".into()),
+    ]
+}
+
+/// Pulls the age files out of an export, without our code.
+pub fn export_ciphertexts(path: &Path) -> Vec<Vec<u8>> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| {
+            v["age"]
+                .as_str()
+                .map(|a| data_encoding::BASE64.decode(a.as_bytes()).unwrap())
+        })
+        .collect()
+}
