@@ -3,7 +3,6 @@
 mod common;
 use common::*;
 
-use base64::Engine;
 
 /// Canary values that must never appear in cleartext anywhere on the server.
 fn canaries() -> Vec<Vec<(String, String)>> {
