@@ -3,7 +3,6 @@
 mod common;
 use common::*;
 
-
 /// Canary values that must never appear in cleartext anywhere on the server.
 fn canaries() -> Vec<Vec<(String, String)>> {
     vec![

@@ -98,7 +98,9 @@ fn sealed_bodies_the_server_cannot_check_are_refused_and_nothing_is_stored() {
     with_fields.push(("first_name".into(), "Bad".into()));
     let mut no_consent = sealed_form(&good.0);
     no_consent.retain(|(k, _)| k != "consent");
-    let cases: Vec<(&str, Vec<(String, String)>, &str)> = vec![
+    // What is wrong, the form that carries it, and what the refusal says.
+    type Case<'a> = (&'a str, Vec<(String, String)>, &'a str);
+    let cases: Vec<Case> = vec![
         ("garbage", sealed_form("not*base64url!"), "base64url"),
         (
             "not an age file",
