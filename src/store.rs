@@ -340,6 +340,15 @@ impl Store {
             Ok(results)
         });
         let results = applied.inspect_err(|e| self.fail(e))?;
+        // Their log entries now wait for the next batch (a withdrawal is logged
+        // only when it deleted a record here).
+        let added = ops.iter().filter(|op| matches!(op, Op::Insert(..))).count() as i64;
+        let withdrawn = ops
+            .iter()
+            .zip(&results)
+            .filter(|(op, found)| matches!(op, Op::Remove(_)) && **found)
+            .count() as i64;
+        self.public_log.pending_moved(added, withdrawn);
         let mut delta: i64 = 0;
         for (op, &r) in ops.iter().zip(&results) {
             match op {

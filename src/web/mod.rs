@@ -102,7 +102,7 @@ impl App {
     ) -> pages::PetitionPage<'a> {
         let closed = petition.is_closed(time::OffsetDateTime::now_utc());
         // The published count, as /count and the log say: it moves once per batch.
-        let count = self.log.count();
+        let count = self.log.live_count();
         let mut page =
             pages::PetitionPage::new(petition, lang, count, closed, self.demo, form, problems);
         page.challenge = self.guard.challenge(who);
@@ -312,15 +312,17 @@ fn health(store: &Store) -> Response {
     }
 }
 
-/// The public count: signatures added minus withdrawn at the last published
-/// checkpoint of the log (`log_size` entries), so anyone can check it there.
-/// It moves once per batch, never on a purge.
+/// The public count: signatures added minus withdrawn, now (`count`, as the
+/// page shows it), and at the last published checkpoint of the log
+/// (`log_count` at `log_size` entries), where anyone can check it. Neither
+/// drops on a purge. The two agree whenever no entry waits for a batch.
 async fn count(State(app): State<Arc<App>>) -> Response {
     let p = app.log.published();
     let body = serde_json::json!({
-        "count": p.tally.count(),
+        "count": app.log.live_count(),
         "goal": app.petition().goal,
         "log_size": p.size,
+        "log_count": p.tally.count(),
     });
     (
         [
