@@ -325,16 +325,7 @@ impl Signature {
             public: self.public,
             pad: "",
         };
-        let mut out = Zeroizing::new(Vec::with_capacity(PADDED_LEN));
-        serde_json::to_writer(&mut *out, &part).map_err(|_| PadError::TooLarge)?;
-        if out.len() > PADDED_LEN || !out.ends_with(b"\"\"}") {
-            return Err(PadError::TooLarge);
-        }
-        let unpadded = out.len() - 2;
-        out.truncate(unpadded);
-        out.resize(PADDED_LEN - 2, b' ');
-        out.extend_from_slice(b"\"}");
-        Ok(out)
+        padded_json(&part)
     }
 
     /// The record format 1 plaintext, padded with spaces to exactly [`PADDED_LEN`]
@@ -363,19 +354,25 @@ impl Signature {
             flags: envelope.flags,
             pad: "",
         };
-        // Allocated once at full size: no reallocation leaves a partial copy behind.
-        let mut out = Zeroizing::new(Vec::with_capacity(PADDED_LEN));
-        serde_json::to_writer(&mut *out, &record).map_err(|_| PadError::TooLarge)?;
-        if out.len() > PADDED_LEN || !out.ends_with(b"\"\"}") {
-            return Err(PadError::TooLarge);
-        }
-        // Grow the empty "pad" string in place: `""}` becomes `"<spaces>"}`.
-        let unpadded = out.len() - 2;
-        out.truncate(unpadded);
-        out.resize(PADDED_LEN - 2, b' ');
-        out.extend_from_slice(b"\"}");
-        Ok(out)
+        padded_json(&record)
     }
+}
+
+/// `value` as compact JSON padded with spaces to exactly [`PADDED_LEN`]. Its
+/// last key is an empty `pad`, which grows in place: `""}` becomes
+/// `"<spaces>"}`. Allocated once at full size, so no reallocation leaves a
+/// partial copy of a signer's values behind.
+fn padded_json(value: &impl Serialize) -> Result<Zeroizing<Vec<u8>>, PadError> {
+    let mut out = Zeroizing::new(Vec::with_capacity(PADDED_LEN));
+    serde_json::to_writer(&mut *out, value).map_err(|_| PadError::TooLarge)?;
+    if out.len() > PADDED_LEN || !out.ends_with(b"\"\"}") {
+        return Err(PadError::TooLarge);
+    }
+    let unpadded = out.len() - 2;
+    out.truncate(unpadded);
+    out.resize(PADDED_LEN - 2, b' ');
+    out.extend_from_slice(b"\"}");
+    Ok(out)
 }
 
 /// The parts of a record that do not come from the signer.
