@@ -732,3 +732,41 @@ pub fn export_ciphertexts(path: &Path) -> Vec<Vec<u8>> {
         })
         .collect()
 }
+
+/// `clients` threads sign one after another through a fresh connection each,
+/// until the server is gone (killed); returns each acknowledged signature's
+/// email and receipt code.
+pub fn sign_until_gone(addr: &str, clients: usize, tag: &str) -> Vec<(String, String)> {
+    use std::sync::{Arc, Mutex};
+    let acked = Arc::new(Mutex::new(Vec::new()));
+    let threads: Vec<_> = (0..clients)
+        .map(|c| {
+            let (acked, addr, tag) = (acked.clone(), addr.to_string(), tag.to_string());
+            std::thread::spawn(move || {
+                for i in 0..100_000 {
+                    let email = format!("{tag}-{c}-{i}@example.org");
+                    let body = form(&pairs(&signer("Kill", &format!("{c}-{i}"), "", &email)));
+                    let r = request(
+                        &addr,
+                        "POST",
+                        "/sign",
+                        &[
+                            ("Content-Type", "application/x-www-form-urlencoded"),
+                            ("Accept", "application/json"),
+                        ],
+                        body.as_bytes(),
+                    );
+                    match r.receipt() {
+                        Some(code) => acked.lock().unwrap().push((email, code)),
+                        None if r.status == 0 => return,
+                        None => panic!("unexpected answer {}: {}", r.status, r.text()),
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    Arc::try_unwrap(acked).unwrap().into_inner().unwrap()
+}
