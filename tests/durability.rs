@@ -49,11 +49,7 @@ fn have_strace() -> bool {
         .output()
         .is_err()
     {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have strace: .ci/run installs it"
-        );
-        eprintln!("skipped: this test needs strace (apt-get install strace)");
+        skip("this test needs strace (apt-get install strace)");
         return false;
     }
     true
@@ -136,11 +132,7 @@ fn a_full_disk_refuses_with_503_stops_the_server_and_loses_nothing_acknowledged(
         .status()
         .is_ok_and(|s| s.success());
     if !mounted {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI runs as root and must be able to mount a small tmpfs"
-        );
-        eprintln!("skipped: cannot mount a tmpfs here (not root)");
+        skip("cannot mount a tmpfs here (not root)");
         return;
     }
     struct Unmount(std::path::PathBuf);

@@ -36,8 +36,8 @@ const CAP_SYS_PTRACE: u32 = 19;
 fn can_read_the_servers_memory() -> bool {
     let can = has_capability(CAP_SYS_PTRACE);
     if !can {
-        eprintln!(
-            "skipped: reading a non-dumpable server's memory needs root (CAP_SYS_PTRACE); run the tests as root"
+        skip(
+            "reading a non-dumpable server's memory needs root (CAP_SYS_PTRACE); run the tests as root",
         );
     }
     can
@@ -248,8 +248,8 @@ fn another_process_of_the_same_user_cannot_read_the_servers_memory() {
         || !has_capability(CAP_SETUID)
         || !has_capability(CAP_SETGID)
     {
-        eprintln!(
-            "skipped: this test runs the server as another, unprivileged user, which needs root; run the tests as root"
+        skip(
+            "this test runs the server as another, unprivileged user, which needs root; run the tests as root",
         );
         return;
     }

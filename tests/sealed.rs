@@ -157,7 +157,7 @@ fn with_an_ssh_recipient_the_server_takes_no_sealed_signature() {
         .args(["-q", "-t", "ed25519", "-N", "", "-f", ssh.to_str().unwrap()])
         .status();
     if !ok.is_ok_and(|s| s.success()) {
-        eprintln!("skipped: ssh-keygen is not installed");
+        skip("ssh-keygen is not installed (apt-get install openssh-client)");
         return;
     }
     let public = std::fs::read_to_string(ssh.with_extension("pub")).unwrap();

@@ -76,21 +76,19 @@ fn organizer_key(
         ),
         None => None,
     };
-    let passphrase = if protect {
-        Some(Passphrases::from_option(passphrase_file).new_passphrase()?)
-    } else {
-        None
+    // The QR code file is this run's own: a failure from here on removes it.
+    let made = || -> Result<_> {
+        let passphrase = match protect {
+            true => Some(Passphrases::from_option(passphrase_file).new_passphrase()?),
+            false => None,
+        };
+        Ok(keygen::keygen_with(output, passphrase.as_ref())?)
     };
-    let key = match keygen::keygen_with(output, passphrase.as_ref()) {
-        Ok(k) => k,
-        Err(e) => {
-            if let Some(p) = qr_svg {
-                let _ = std::fs::remove_file(p);
-            }
-            return Err(e.into());
+    let key = made().inspect_err(|_| {
+        if let Some(p) = qr_svg {
+            let _ = std::fs::remove_file(p);
         }
-    };
-    drop(passphrase);
+    })?;
     if let (Some(file), Some(p)) = (svg_file.as_mut(), qr_svg) {
         let created = time::OffsetDateTime::now_utc().date().to_string();
         let svg = paper::svg(&key, &created)?;

@@ -184,6 +184,7 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
             .as_ref()
             .map(|t| t.hsts_max_age)
             .filter(|&age| age > 0),
+        reloaded: tokio::sync::Notify::new(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -63,6 +63,9 @@ pub struct App {
     pub demo: bool,
     /// `Strict-Transport-Security` max-age when this process serves HTTPS.
     pub hsts_max_age: Option<u64>,
+    /// Woken by every accepted reload: the retention check starts over
+    /// with the new petition's deadline.
+    pub reloaded: tokio::sync::Notify,
 }
 
 impl App {
@@ -87,6 +90,7 @@ impl App {
                 .into());
         }
         *self.petition.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(config.petition);
+        self.reloaded.notify_one();
         Ok(())
     }
 

@@ -10,6 +10,17 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_undersign");
 
+/// Says why a test cannot run on this machine. On CI (`CI` set) that is a
+/// failure: `.ci/run` installs every tool and runs as root, and a skipped
+/// test would leave its SECURITY.md promise unchecked.
+pub fn skip(why: &str) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must be able to run this test: {why}"
+    );
+    eprintln!("skipped: {why}");
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -198,6 +209,15 @@ impl Server {
             std::thread::sleep(Duration::from_millis(20));
         }
         panic!("server never said it was listening");
+    }
+
+    /// Sends SIGHUP: the server reloads its petition (and certificate).
+    pub fn hup(&self) {
+        let sent = std::process::Command::new("kill")
+            .args(["-HUP", &self.child.id().to_string()])
+            .status()
+            .expect("running kill");
+        assert!(sent.success(), "kill -HUP failed");
     }
 
     pub fn output(&self) -> String {
@@ -592,13 +612,17 @@ pub fn export_lines(path: &Path) -> (String, Vec<String>) {
 /// verifies (counts and SHA-256 recomputed), as a forger or a broken tool would.
 pub fn write_export(path: &Path, header: &str, lines: &[String]) {
     use sha2::{Digest, Sha256};
+    let v1 = header.contains("\"v\":1,");
     let mut hash = Sha256::new();
+    if !v1 {
+        hash.update(format!("{header}\n").as_bytes());
+    }
     for line in lines {
         hash.update(format!("{line}\n").as_bytes());
     }
     let records = lines.iter().filter(|l| l.starts_with("{\"id\":")).count();
     let withdrawn = lines.len() - records;
-    let counts = if header.contains("\"v\":1,") {
+    let counts = if v1 {
         format!("\"count\":{records}")
     } else {
         format!("\"count\":{records},\"withdrawn\":{withdrawn}")
