@@ -6,8 +6,11 @@
 //     form with the server's own rules, builds the same padded signer JSON,
 //     seals it with the age library (static/age.js, loaded on first use) and
 //     sends only that age file, so the server never sees the names. When it
-//     cannot, or when anything fails, the form goes as it is and the server
-//     seals it, as without JavaScript;
+//     cannot (no age library, sealing failed, or the server refuses the sealed
+//     body), the form goes as it is and the server seals it, as without
+//     JavaScript. Once a sealed body may have left, the names never follow it:
+//     a lost answer keeps the form, says so, and the next press sends the
+//     same sealed body, which one-form-one-signature answers at most once;
 //   - solves the form's proof-of-work challenge with the browser's own
 //     SHA-256 while the signer types (not when hCaptcha is on: then the
 //     puzzle is the check);
@@ -359,7 +362,22 @@
     if (h1) { h1.setAttribute("tabindex", "-1"); h1.focus(); }
   }
 
+  // Statuses the server answers a sealed body with; anything else (a proxy's
+  // error page) says nothing about whether the signature arrived.
+  var ANSWERS = [200, 400, 403, 409, 410, 413, 415, 422, 429, 500, 503];
+
+  // A sealed body sent without an answer coming back: it may be stored. The
+  // next press sends it again as it is (same form, so never a second
+  // signature), or, if the signer changed a field, a new seal of the same form.
+  var unanswered = null;
+
   function sealAndSend(values) {
+    var key = JSON.stringify([values, form.elements["public"].checked, challenge.value]);
+    if (unanswered && unanswered.key === key) {
+      say("");
+      send(unanswered.body, key);
+      return;
+    }
     say(texts.sealing);
     var plain = null;
     loadAge().then(function (age) {
@@ -367,28 +385,48 @@
       return age.seal(sealKeys, plain);
     }).then(function (sealed) {
       plain.fill(0);
-      sentAt = Date.now();
-      return fetch("/sign", {
-        method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "text/html" },
-        body: sealedBody(urlSafeBase64(sealed)),
-        credentials: "omit",
-        cache: "no-store",
-        redirect: "error",
-        referrerPolicy: "no-referrer",
-      });
-    }).then(function (response) {
-      return response.text().then(function (html) {
-        // A sealed signature the server cannot take (a message, not the
-        // form back): the server seals it instead.
-        var doc = new DOMParser().parseFromString(html, "text/html");
-        if (response.status === 422 && !doc.querySelector("form[data-pow]")) throw new Error("refused");
-        answered(doc);
-      });
-    }).catch(function () {
+      return sealedBody(urlSafeBase64(sealed));
+    }).then(function (body) {
+      send(body, key);
+    }, function () {
+      // Nothing left this page: the server seals the form instead.
       if (plain) plain.fill(0);
       sendPlain();
     });
+  }
+
+  function send(body, key) {
+    sentAt = Date.now();
+    fetch("/sign", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "text/html" },
+      body: body,
+      credentials: "omit",
+      cache: "no-store",
+      redirect: "error",
+      referrerPolicy: "no-referrer",
+    }).then(function (response) {
+      return response.text().then(function (html) {
+        return { status: response.status, doc: new DOMParser().parseFromString(html, "text/html") };
+      });
+    }).then(function (r) {
+      var ours = r.doc.getElementById("main") !== null && ANSWERS.indexOf(r.status) >= 0 &&
+        (r.status !== 200 || r.doc.getElementById("receipt-code") !== null);
+      if (!ours) { lost(body, key); return; }
+      unanswered = null;
+      // A sealed signature the server cannot take (a message, not the form
+      // back): nothing was stored, and the server seals the form instead.
+      if (r.status === 422 && !r.doc.querySelector("form[data-pow]")) { sendPlain(); return; }
+      answered(r.doc);
+    }, function () { lost(body, key); });
+  }
+
+  // The request may have reached the server: the names stay here.
+  function lost(body, key) {
+    unanswered = { key: key, body: body };
+    sentAt = 0;
+    busy(false);
+    say(texts.dropped);
   }
 
   // ---------------------------------------------------------------- sending

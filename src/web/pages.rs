@@ -232,6 +232,7 @@ pub fn sign_texts(t: &Tr<'_>) -> String {
         "no_name": problem_text(t, Field::FirstName, Problem::NoName),
         "headings": headings,
         "sealing": t.get("seal-status"),
+        "dropped": t.get("seal-dropped"),
     });
     texts.to_string().replace('<', "\\u003c")
 }
