@@ -4,10 +4,11 @@
 //! {"format":"undersign-export","v":2,"petition":"…","recipients":"<fingerprint>","count":N}
 //! {"withdrawn":"<hex id>"}                        one per withdrawn record id, first
 //! {"id":"<hex>","age":"<base64 age file>"}        one per record
-//! {"trailer":true,"count":N,"withdrawn":W,"sha256":"<hex of every line in between, newlines included>"}
+//! {"trailer":true,"count":N,"withdrawn":W,"sha256":"<hex of every line before it, newlines included>"}
 //! ```
-//! The trailer makes a truncated or altered export an error, not a silent
-//! loss. Reading and writing both stream: memory does not grow with the export.
+//! The trailer makes a truncated or corrupted export an error, not a silent
+//! loss (its hash is no signature: the public log is what catches a forged
+//! one). Reading and writing both stream: memory does not grow with the export.
 //!
 //! Withdrawn ids travel with the records so that a withdrawal holds wherever
 //! the export goes: `merge` and `decrypt` drop every record whose id is
@@ -130,6 +131,17 @@ pub struct Counts {
     pub withdrawn: u64,
 }
 
+/// The trailer's hash, started: from version 2 it covers the header line
+/// too, so a changed petition name or key fingerprint is caught like a
+/// changed record.
+fn header_hash(v: u32, header_line: &[u8]) -> Sha256 {
+    let mut hash = Sha256::new();
+    if v >= 2 {
+        hash.update(header_line);
+    }
+    hash
+}
+
 /// Writes an export line by line: withdrawn ids first, then records.
 pub struct Writer<W: Write> {
     out: W,
@@ -147,12 +159,13 @@ impl<W: Write> Writer<W> {
                 "unknown export version",
             ));
         }
-        serde_json::to_writer(&mut out, header)?;
-        out.write_all(b"\n")?;
+        let mut first = serde_json::to_vec(header)?;
+        first.push(b'\n');
+        out.write_all(&first)?;
         Ok(Writer {
             out,
             v: header.v,
-            hash: Sha256::new(),
+            hash: header_hash(header.v, &first),
             counts: Counts::default(),
             line: String::with_capacity(8192),
         })
@@ -286,9 +299,9 @@ impl<R: BufRead> Reader<R> {
             return Err(ExportError::Version(header.v));
         }
         Ok(Reader {
+            hash: header_hash(header.v, first.as_bytes()),
             input,
             header,
-            hash: Sha256::new(),
             counts: Counts::default(),
             section: 0,
             line_no: 1,
@@ -510,6 +523,25 @@ mod tests {
             }
         );
         assert_eq!(verify(&sample(0)[..]).unwrap().1, 0);
+    }
+
+    #[test]
+    fn the_version_2_checksum_covers_the_header_and_version_1_stays_as_it_was() {
+        let alter = |text: &str| {
+            let (header, rest) = text.split_once('\n').unwrap();
+            format!("{}\n{rest}", header.replace("\"count\":2", "\"count\":9"))
+        };
+        let v2 = String::from_utf8(sample_v(2, 1, 2)).unwrap();
+        assert_ne!(alter(&v2), v2);
+        assert!(verify(v2.as_bytes()).is_ok());
+        assert!(matches!(
+            verify(alter(&v2).as_bytes()),
+            Err(ExportError::HashMismatch)
+        ));
+        // Version 1 exports written before still verify, header and all.
+        let v1 = String::from_utf8(sample_v(1, 0, 2)).unwrap();
+        assert_ne!(alter(&v1), v1);
+        assert!(verify(alter(&v1).as_bytes()).is_ok());
     }
 
     #[test]

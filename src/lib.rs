@@ -13,6 +13,7 @@ pub mod config;
 pub mod export;
 pub mod guard;
 pub mod i18n;
+pub mod layout;
 pub mod merge;
 pub mod metrics;
 pub mod offline;

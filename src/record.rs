@@ -141,6 +141,9 @@ pub struct SignForm {
     pub consent: bool,
     pub public: bool,
     pub lang: String,
+    /// The signer's part already sealed in their browser (base64url), sent
+    /// instead of the fields above: the server never sees those.
+    pub sealed: String,
 }
 
 impl fmt::Debug for SignForm {
@@ -307,7 +310,26 @@ impl Signature {
         })
     }
 
-    /// The record v1 plaintext, padded with spaces to exactly [`PADDED_LEN`].
+    /// The signer's part of a format 2 record: what only the signer gives,
+    /// padded with spaces to exactly [`PADDED_LEN`]. A browser that seals
+    /// builds this very JSON itself (static/sign.js); the server writes it
+    /// in the clear inside its own seal (see `layout`).
+    pub fn to_signer_json(&self, petition: &str) -> Result<Zeroizing<Vec<u8>>, PadError> {
+        let part = SignerOut {
+            v: 2,
+            petition,
+            first_name: &self.first_name,
+            last_name: &self.last_name,
+            affiliation: &self.affiliation,
+            email: &self.email,
+            public: self.public,
+            pad: "",
+        };
+        padded_json(&part)
+    }
+
+    /// The record format 1 plaintext, padded with spaces to exactly [`PADDED_LEN`]
+    /// (what undersign wrote before format 2; kept for reading tests of old exports).
     /// The envelope is held to the rules `decrypt` checks, so the server never
     /// writes a record that `decrypt` would set aside.
     pub fn to_padded_json(&self, envelope: &Envelope<'_>) -> Result<Zeroizing<Vec<u8>>, PadError> {
@@ -332,19 +354,25 @@ impl Signature {
             flags: envelope.flags,
             pad: "",
         };
-        // Allocated once at full size: no reallocation leaves a partial copy behind.
-        let mut out = Zeroizing::new(Vec::with_capacity(PADDED_LEN));
-        serde_json::to_writer(&mut *out, &record).map_err(|_| PadError::TooLarge)?;
-        if out.len() > PADDED_LEN || !out.ends_with(b"\"\"}") {
-            return Err(PadError::TooLarge);
-        }
-        // Grow the empty "pad" string in place: `""}` becomes `"<spaces>"}`.
-        let unpadded = out.len() - 2;
-        out.truncate(unpadded);
-        out.resize(PADDED_LEN - 2, b' ');
-        out.extend_from_slice(b"\"}");
-        Ok(out)
+        padded_json(&record)
     }
+}
+
+/// `value` as compact JSON padded with spaces to exactly [`PADDED_LEN`]. Its
+/// last key is an empty `pad`, which grows in place: `""}` becomes
+/// `"<spaces>"}`. Allocated once at full size, so no reallocation leaves a
+/// partial copy of a signer's values behind.
+fn padded_json(value: &impl Serialize) -> Result<Zeroizing<Vec<u8>>, PadError> {
+    let mut out = Zeroizing::new(Vec::with_capacity(PADDED_LEN));
+    serde_json::to_writer(&mut *out, value).map_err(|_| PadError::TooLarge)?;
+    if out.len() > PADDED_LEN || !out.ends_with(b"\"\"}") {
+        return Err(PadError::TooLarge);
+    }
+    let unpadded = out.len() - 2;
+    out.truncate(unpadded);
+    out.resize(PADDED_LEN - 2, b' ');
+    out.extend_from_slice(b"\"}");
+    Ok(out)
 }
 
 /// The parts of a record that do not come from the signer.
@@ -426,7 +454,7 @@ impl fmt::Display for Malformed {
 }
 
 /// The rules for the parts of a record the server writes itself.
-fn check_envelope<'a>(
+pub(crate) fn check_envelope<'a>(
     lang: &str,
     day: &str,
     mut flags: impl Iterator<Item = &'a str>,
@@ -451,6 +479,66 @@ fn check_envelope<'a>(
         });
     }
     broken
+}
+
+#[derive(Serialize)]
+struct SignerOut<'a> {
+    v: u32,
+    petition: &'a str,
+    first_name: &'a str,
+    last_name: &'a str,
+    affiliation: &'a str,
+    email: &'a str,
+    public: bool,
+    pad: &'a str,
+}
+
+/// The signer's part of a format 2 record, read back (from the clear or from
+/// the browser's seal). Wiped on drop.
+#[derive(Deserialize, Zeroize, ZeroizeOnDrop)]
+#[serde(deny_unknown_fields)]
+pub struct SignerPart {
+    pub v: u32,
+    pub petition: String,
+    pub first_name: String,
+    pub last_name: String,
+    #[serde(default)]
+    pub affiliation: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub public: bool,
+    #[serde(default)]
+    pub pad: String,
+}
+
+impl SignerPart {
+    pub fn from_json(bytes: &[u8]) -> Result<SignerPart, NotARecord> {
+        let part: SignerPart = serde_json::from_slice(bytes).map_err(|_| NotARecord)?;
+        if part.v != 2 {
+            return Err(NotARecord);
+        }
+        Ok(part)
+    }
+
+    /// The whole record: the signer's part with the server's facts.
+    pub fn into_record(mut self, facts: &crate::layout::Facts) -> Record {
+        Record {
+            v: 2,
+            petition: std::mem::take(&mut self.petition),
+            first_name: std::mem::take(&mut self.first_name),
+            last_name: std::mem::take(&mut self.last_name),
+            affiliation: std::mem::take(&mut self.affiliation),
+            email: std::mem::take(&mut self.email),
+            public: self.public,
+            lang: facts.lang.clone(),
+            day: facts.day.clone(),
+            check: facts.check,
+            flags: facts.flags.clone(),
+            sealed: facts.sealed,
+            pad: String::new(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -488,6 +576,11 @@ pub struct Record {
     pub check: Check,
     #[serde(default)]
     pub flags: Vec<String>,
+    /// Who sealed the signer's part (format 2); format 1 records were all
+    /// sealed by the server.
+    #[serde(default)]
+    #[zeroize(skip)]
+    pub sealed: crate::layout::Sealed,
     #[serde(default, skip_serializing)]
     pub pad: String,
 }
@@ -500,7 +593,7 @@ impl fmt::Debug for Record {
 
 /// The decrypted bytes are not a record this version understands.
 #[derive(Debug, thiserror::Error)]
-#[error("decrypted data is not an undersign v1 record")]
+#[error("decrypted data is not an undersign record")]
 pub struct NotARecord;
 
 impl Record {

@@ -10,6 +10,8 @@ use age::secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::layout::Layout;
+
 /// Why a recipients file was refused. Line numbers only: never the line itself.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum RecipientsError {
@@ -34,6 +36,9 @@ pub enum RecipientsError {
 pub struct Recipients {
     keys: Vec<Box<dyn age::Recipient + Send + Sync>>,
     fingerprint: String,
+    /// The `age1…` keys, when every recipient is one: only then can a
+    /// browser seal (the age library it runs has no SSH recipients).
+    x25519: Option<Vec<String>>,
 }
 
 impl fmt::Debug for Recipients {
@@ -52,6 +57,7 @@ impl Recipients {
     pub fn parse(text: &str) -> Result<Recipients, RecipientsError> {
         let mut keys: Vec<Box<dyn age::Recipient + Send + Sync>> = Vec::new();
         let mut canonical = Vec::new();
+        let mut x25519 = Some(Vec::new());
         for (i, line) in text.lines().enumerate() {
             let n = i + 1;
             let line = line.trim();
@@ -67,6 +73,9 @@ impl Recipients {
                     continue;
                 }
                 canonical.push(r.to_string());
+                if let Some(x) = x25519.as_mut() {
+                    x.push(r.to_string());
+                }
                 keys.push(Box::new(r));
             } else if line.len() > 4 && line.starts_with("age1") && line[4..].contains('1') {
                 // age1<plugin>1… : bech32 data never holds a `1`, so this names a plugin.
@@ -79,6 +88,7 @@ impl Recipients {
                     continue;
                 }
                 canonical.push(r.to_string());
+                x25519 = None;
                 keys.push(Box::new(r));
             } else {
                 return Err(RecipientsError::Invalid(n));
@@ -94,7 +104,71 @@ impl Recipients {
             h.update(b"\n");
         }
         let fingerprint = hex::encode(&h.finalize()[..16]);
-        Ok(Recipients { keys, fingerprint })
+        Ok(Recipients {
+            keys,
+            fingerprint,
+            x25519,
+        })
+    }
+
+    /// The keys a signer's browser seals to, when it can (all `age1…`).
+    pub fn browser_keys(&self) -> Option<&[String]> {
+        self.x25519.as_deref()
+    }
+
+    /// The record layout of this petition: one length for every record.
+    pub fn layout(&self) -> Layout {
+        Layout::new(self.keys.len(), self.x25519.is_some())
+    }
+
+    /// Checks what it can of a signer part a browser says it sealed: a binary
+    /// age file whose header holds exactly one X25519 stanza per recipient
+    /// (and at most age's one grease stanza), then one payload of the exact
+    /// length of a sealed signer part. The server cannot open it (it holds no
+    /// key), so it never trusts a client that says "already encrypted".
+    pub fn check_browser_sealed(&self, inner: &[u8]) -> Result<(), SealedError> {
+        let Some(keys) = &self.x25519 else {
+            return Err(SealedError::NotOffered);
+        };
+        if inner.len() > self.layout().inner_max() {
+            return Err(SealedError::TooLarge);
+        }
+        let mut rest = inner
+            .strip_prefix(b"age-encryption.org/v1\n")
+            .ok_or(SealedError::NotAge)?;
+        let (mut x25519, mut grease) = (0, 0);
+        while let Ok((after, stanza)) = age_core::format::read::age_stanza(rest) {
+            if stanza.tag == "X25519" {
+                // An ephemeral share, and a wrapped 16-byte file key with its tag.
+                let share_ok = stanza.args.len() == 1 && stanza.args[0].len() == 43;
+                if !share_ok || stanza.body().len() != 32 {
+                    return Err(SealedError::Stanzas);
+                }
+                x25519 += 1;
+            } else if stanza.tag.ends_with("-grease") {
+                grease += 1;
+            } else {
+                return Err(SealedError::Stanzas);
+            }
+            rest = after;
+        }
+        if x25519 != keys.len() || grease > 1 {
+            return Err(SealedError::Stanzas);
+        }
+        // The MAC line: `--- ` and 43 characters of base64.
+        let mac = rest.get(..48).ok_or(SealedError::NotAge)?;
+        let mac_ok = mac.starts_with(b"--- ")
+            && mac[47] == b'\n'
+            && mac[4..47]
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/');
+        if !mac_ok {
+            return Err(SealedError::NotAge);
+        }
+        if rest.len() - 48 != crate::layout::INNER_PAYLOAD {
+            return Err(SealedError::Payload);
+        }
+        Ok(())
     }
 
     pub fn len(&self) -> usize {
@@ -122,6 +196,30 @@ impl Recipients {
         writer.finish().map_err(|_| SealError)?;
         Ok(Ciphertext(out))
     }
+}
+
+/// Why a signer part sealed in a browser is refused. Says what is wrong with
+/// its shape, never anything of its contents.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SealedError {
+    #[error(
+        "this petition's keys cannot be used in a browser, so signatures are sealed on the server"
+    )]
+    NotOffered,
+    #[error("a sealed signature must not carry the signer's fields in the clear too")]
+    FieldsInClear,
+    #[error("a sealed signature must come with the signer's consent")]
+    NoConsent,
+    #[error("the sealed signature is not base64url")]
+    NotBase64,
+    #[error("the sealed signature is larger than a sealed signature can be")]
+    TooLarge,
+    #[error("the sealed signature is not an age file")]
+    NotAge,
+    #[error("the sealed signature is not sealed to exactly this petition's keys")]
+    Stanzas,
+    #[error("the sealed signature does not hold exactly one padded signature")]
+    Payload,
 }
 
 /// age refused to encrypt (an unusable recipient; never expected at run time).

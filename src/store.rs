@@ -769,6 +769,15 @@ impl Store {
         let _no_export_reads = frees.then(|| self.reuse.write().unwrap_or_else(|e| e.into_inner()));
         let result = self.commit_inner(ops, buf);
         let applied = result.inspect_err(|e| self.fail(e))?;
+        // Their log entries now wait for the next batch (a withdrawal is logged
+        // only when it deleted a record here).
+        let added = ops.iter().filter(|op| matches!(op, Op::Insert(..))).count() as i64;
+        let withdrawn = ops
+            .iter()
+            .zip(&applied.results)
+            .filter(|(op, found)| matches!(op, Op::Remove(_)) && **found)
+            .count() as i64;
+        self.public_log.pending_moved(added, withdrawn);
         if applied.delta >= 0 {
             self.count
                 .fetch_add(applied.delta as u64, Ordering::Relaxed);

@@ -91,11 +91,23 @@ pub struct Trees {
     waiting: AtomicU64,
     /// Wakes the batch task once [`BATCH_MAX`] entries wait.
     full: tokio::sync::Notify,
+    /// Adds minus withdrawals among the pending entries: with the published
+    /// count, the live count (`/count`), known without reading the tree.
+    pending_delta: std::sync::atomic::AtomicI64,
 }
 
 impl Trees {
     pub(crate) fn open(db: &sled::Db) -> sled::Result<Trees> {
         let pending = db.open_tree("log_pending")?;
+        // At most one batch of entries: read once at start.
+        let mut delta = 0i64;
+        for k in pending.iter().keys() {
+            delta += match k?.first() {
+                Some(0x01) => 1,
+                Some(0x02) => -1,
+                _ => 0,
+            };
+        }
         Ok(Trees {
             waiting: AtomicU64::new(pending.len() as u64),
             pending,
@@ -103,6 +115,7 @@ impl Trees {
             bundles: db.open_tree("log_bundles")?,
             meta: db.open_tree("log_meta")?,
             full: tokio::sync::Notify::new(),
+            pending_delta: std::sync::atomic::AtomicI64::new(delta),
         })
     }
 
@@ -111,6 +124,13 @@ impl Trees {
         if self.waiting.fetch_add(n, Ordering::Relaxed) + n >= BATCH_MAX {
             self.full.notify_one();
         }
+    }
+
+    /// The store committed `added` adds and `withdrawn` withdrawals to the
+    /// pending entries (or a batch published them: negative).
+    pub(crate) fn pending_moved(&self, added: i64, withdrawn: i64) {
+        self.pending_delta
+            .fetch_add(added - withdrawn, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The tree of entries waiting for the next batch: the store writes to it
@@ -308,10 +328,14 @@ impl Log {
             // First start with a log (or a new key for a still empty one).
             first => {
                 let mut pending = sled::Batch::default();
+                let mut backfilled = 0i64;
                 if first.is_none() {
                     for id in store.record_ids() {
                         let id = id.map_err(storage)?;
                         let e = Entry::new(crate::tlog::Kind::Added, &id);
+                        if !trees.pending.contains_key(e.as_bytes()).map_err(storage)? {
+                            backfilled += 1;
+                        }
                         pending.insert(&e.as_bytes()[..], &[][..]);
                     }
                 }
@@ -327,6 +351,7 @@ impl Log {
                 trees
                     .waiting
                     .store(trees.pending.len() as u64, Ordering::Relaxed);
+                trees.pending_moved(backfilled, 0);
             }
         }
         let root = match trees.meta.get("root").map_err(storage)? {
@@ -375,9 +400,21 @@ impl Log {
             .clone()
     }
 
-    /// The public count: added minus withdrawn, at the last checkpoint.
+    /// The public count at the last checkpoint: added minus withdrawn.
     pub fn count(&self) -> u64 {
         self.published().tally.count()
+    }
+
+    /// The count now: the last checkpoint's and the entries waiting for the
+    /// next batch. It says that signatures arrived, not which entry is whose:
+    /// entries still come out sorted, a batch at a time.
+    pub fn live_count(&self) -> u64 {
+        let pending = self
+            .store
+            .public_log
+            .pending_delta
+            .load(std::sync::atomic::Ordering::Relaxed);
+        (self.count() as i64 + pending).max(0) as u64
     }
 
     /// Entries waiting for the next batch.
@@ -451,6 +488,11 @@ impl Log {
             checkpoint: Arc::new(self.key.sign(done.size, done.root)),
         };
         *self.published.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(published);
+        // Those entries are no longer pending: the live count stays the same.
+        trees.pending_moved(
+            -((tally.added - current.tally.added) as i64),
+            -((tally.withdrawn - current.tally.withdrawn) as i64),
+        );
         Ok(entries.len())
     }
 

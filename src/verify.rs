@@ -396,7 +396,9 @@ pub async fn verify(v: Verify<'_>) -> Result<Report, VerifyError> {
                 why: "not the JSON undersign serves".into(),
             })?;
         let cp = open_checkpoint(&site_http.get("log/checkpoint", 64 * 1024).await?, &vkey)?;
-        let said = count["count"].as_u64();
+        // The count at the checkpoint (`count` also holds the entries
+        // waiting for the next batch).
+        let said = count["log_count"].as_u64().or(count["count"].as_u64());
         match count["log_size"].as_u64() {
             Some(size) if size == cp.size => break (cp, said),
             _ if attempt >= 3 => return Err(VerifyError::Moving),

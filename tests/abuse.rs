@@ -345,6 +345,69 @@ fn page_views_leave_the_puzzle_at_rest_and_signing_attempts_raise_it() {
     assert_eq!(bits_for("203.0.113.1"), 8, "others are not slowed");
 }
 
+/// Page views are free, so a flooder could stock calm challenges and spend
+/// them after the puzzle got harder: those earn no proof-of-work credit.
+#[test]
+fn a_challenge_fetched_before_a_flood_earns_no_credit_after_it() {
+    let org = Org::new();
+    let server = guarded(
+        &org,
+        "trust_forwarded_for = true\npow_bits = 8\npow_max_bits = 19\n\
+         per_address_burst = 100\nmin_fill_seconds = 0",
+    );
+    let page = |addr: &str| {
+        server
+            .request("GET", "/", &[("X-Forwarded-For", addr)], b"")
+            .text()
+    };
+    let stock: Vec<String> = (0..2)
+        .map(|_| challenge_of(&page("198.51.100.1")))
+        .collect();
+    let fresh_elsewhere = challenge_of(&page("203.0.113.1"));
+    for i in 0..40 {
+        let r = from(
+            &server,
+            "198.51.100.1",
+            &signer("Flood", &i.to_string(), "", "not-an-email"),
+        );
+        assert_eq!(r.status, 422);
+    }
+    let raised = bits_of(&challenge_of(&page("198.51.100.1")));
+    assert!(raised > 10, "difficulty is {raised}");
+    let solved = |token: &str, who: &str| {
+        let fields = with(
+            &signer("Stocked", who, "", &format!("{who}@example.org")),
+            &[
+                ("challenge", token),
+                ("pow", &pow::solve(token, bits_of(token))),
+            ],
+        );
+        from(&server, who, &fields)
+    };
+    // The stocked one signs (a signature is never lost), but only on the
+    // no-JavaScript path; another network's calm puzzle still earns credit.
+    assert_eq!(solved(&stock[0], "198.51.100.1").status, 200);
+    assert_eq!(solved(&fresh_elsewhere, "203.0.113.1").status, 200);
+    drop(server);
+    let checks: Vec<(String, String)> = records(&org)
+        .iter()
+        .map(|r| {
+            (
+                r["last_name"].as_str().unwrap().to_string(),
+                r["check"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        checks.contains(&("198.51.100.1".into(), "none".into())),
+        "{checks:?}"
+    );
+    assert!(
+        checks.contains(&("203.0.113.1".into(), "pow".into())),
+        "{checks:?}"
+    );
+}
+
 #[test]
 fn an_unreadable_last_forwarded_for_entry_is_refused_never_skipped() {
     let org = Org::new();
@@ -769,7 +832,9 @@ fn a_forged_form_token_gets_the_form_back_with_what_was_typed() {
     let org = Org::new();
     let server = guarded(&org, "min_fill_seconds = 0");
     let token = challenge_of(&server.get("/").text());
-    let forged = format!("{}0", &token[..token.len() - 1]);
+    // Its signature's last hex digit changed: no longer one the server made.
+    let last = if token.ends_with('0') { "1" } else { "0" };
+    let forged = format!("{}{last}", &token[..token.len() - 1]);
     let p = with(
         &signer("Kept", "Typed", "Org", "typed@example.org"),
         &[("challenge", &forged), ("pow", "")],

@@ -161,8 +161,20 @@ fn decrypt_refuses_a_truncated_or_altered_export_and_writes_nothing() {
     flipped[mid] = if flipped[mid] == b'A' { b'B' } else { b'A' };
     let altered = org.path("altered.jsonl");
     std::fs::write(&altered, &flipped).unwrap();
+    // The header is covered too: another count and key fingerprint.
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let (header, rest) = text.split_once('\n').unwrap();
+    let mut h: serde_json::Value = serde_json::from_str(header).unwrap();
+    h["count"] = 99.into();
+    h["recipients"] = "00".into();
+    let reheaded = org.path("reheaded.jsonl");
+    std::fs::write(&reheaded, format!("{h}\n{rest}")).unwrap();
 
-    for (file, word) in [(&truncated, "truncated"), (&altered, "altered")] {
+    for (file, word) in [
+        (&truncated, "truncated"),
+        (&altered, "altered"),
+        (&reheaded, "altered"),
+    ] {
         let out = org.path("out.csv");
         let o = decrypt(&org.identity, file, &out);
         assert!(!o.status.success());

@@ -237,10 +237,7 @@ fn signing_pauses_and_resumes_on_sighup() {
     let text = std::fs::read_to_string(&config).unwrap();
     let paused = text.replacen("[petition]", "[petition]\npaused = true", 1);
     let hup = |s: &Server, want: usize| {
-        std::process::Command::new("kill")
-            .args(["-HUP", &s.child.id().to_string()])
-            .status()
-            .unwrap();
+        s.hup();
         let deadline = Instant::now() + Duration::from_secs(10);
         while s.output().matches("reloaded the petition").count() < want {
             assert!(Instant::now() < deadline, "no reload: {}", s.output());
@@ -256,10 +253,7 @@ fn signing_pauses_and_resumes_on_sighup() {
 
     // A broken edit is refused and the running petition kept.
     std::fs::write(&config, paused.replace("paused = true", "paused = maybe")).unwrap();
-    std::process::Command::new("kill")
-        .args(["-HUP", &server.child.id().to_string()])
-        .status()
-        .unwrap();
+    server.hup();
     let deadline = Instant::now() + Duration::from_secs(10);
     while !server.output().contains("reload refused") {
         assert!(Instant::now() < deadline);
@@ -622,6 +616,33 @@ fn utc_in(secs: i64) -> String {
         t.minute(),
         t.second()
     )
+}
+
+/// A reload that sets (or moves up) a deadline already past is checked at
+/// once, not at the next daily check.
+#[test]
+fn a_reload_that_passes_the_retention_deadline_stops_the_server_at_once() {
+    let org = Org::new();
+    sign_n(&org, "kept", 1);
+    let config = org.config("[limits]\nenabled = false\n");
+    let mut server = Server::start_with(&org, &config, &[], &[]);
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "closes = 2027-06-30",
+        &format!("closes = {}\nretention_days = 0", utc_in(-3600)),
+    );
+    std::fs::write(&config, text).unwrap();
+    server.hup();
+    let status = exit_within(&mut server, 15).expect("the reloaded deadline waited a day");
+    assert!(!status.success());
+    let out = server.output();
+    assert!(out.contains("reloaded the petition"), "{out}");
+    assert!(
+        out.lines()
+            .last()
+            .unwrap_or_default()
+            .ends_with("; stopped"),
+        "{out}"
+    );
 }
 
 #[test]

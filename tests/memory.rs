@@ -36,8 +36,8 @@ const CAP_SYS_PTRACE: u32 = 19;
 fn can_read_the_servers_memory() -> bool {
     let can = has_capability(CAP_SYS_PTRACE);
     if !can {
-        eprintln!(
-            "skipped: reading a non-dumpable server's memory needs root (CAP_SYS_PTRACE); run the tests as root"
+        skip(
+            "reading a non-dumpable server's memory needs root (CAP_SYS_PTRACE); run the tests as root",
         );
     }
     can
@@ -126,6 +126,36 @@ fn idle_server_memory_holds_no_signer_data() {
             server.sign_json(fields)
         }
     });
+}
+
+/// Signers whose browsers seal: the names never reach the server's process
+/// at all, so not even a memory image taken while they sign could hold them.
+/// (The canaries are sealed here, in the test, as the signers' browsers do.)
+#[test]
+fn browser_sealed_signers_leave_nothing_in_the_servers_memory() {
+    if !can_read_the_servers_memory() {
+        return;
+    }
+    let org = Org::new();
+    let server = Server::start(&org);
+    let mut canaries = Vec::new();
+    for i in 0..30 {
+        let first = format!("SealFirst{i}Zq");
+        let last = format!("封印{i}姓氏");
+        let email = format!("seal.canary.{i}@example.org");
+        let p = signer(&first, &last, "", &email);
+        let (sealed, _) = seal_as_a_browser(&[&org.recipient], "rights-not-raids", &p, true);
+        let r = server.sign_json(&pairs(&sealed_form(&sealed)));
+        assert!(r.receipt().is_some(), "{}", r.text());
+        canaries.extend([first, last, email]);
+    }
+    // Measured while the server still runs, idle or not: nothing to find.
+    let regions = dump(server.child.id());
+    let found: Vec<&String> = canaries
+        .iter()
+        .filter(|c| regions.iter().any(|r| hits(r, c) > 0))
+        .collect();
+    assert!(found.is_empty(), "{} canaries in memory", found.len());
 }
 
 /// The same over HTTPS: rustls's buffers hold the decrypted requests.
@@ -218,8 +248,8 @@ fn another_process_of_the_same_user_cannot_read_the_servers_memory() {
         || !has_capability(CAP_SETUID)
         || !has_capability(CAP_SETGID)
     {
-        eprintln!(
-            "skipped: this test runs the server as another, unprivileged user, which needs root; run the tests as root"
+        skip(
+            "this test runs the server as another, unprivileged user, which needs root; run the tests as root",
         );
         return;
     }

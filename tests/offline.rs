@@ -333,6 +333,36 @@ fn keygen_writes_a_printable_qr_code_and_a_backup_guide() {
     let svg_text = std::fs::read_to_string(&svg).unwrap();
     assert!(svg_text.contains("<svg") && svg_text.contains(&recipient));
 
+    // An existing QR code file is never overwritten, and no key is made.
+    let key3 = kit.path("k3.key");
+    let o = run(&[
+        "keygen",
+        "-o",
+        key3.to_str().unwrap(),
+        "--qr-svg",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(one_error_line(&o).contains("k.svg"), "{}", stderr(&o));
+    assert!(!key3.exists());
+    assert_eq!(std::fs::read_to_string(&svg).unwrap(), svg_text);
+
+    // A refused passphrase leaves no QR code file behind (nor a key).
+    let pass = kit.path("short.txt");
+    std::fs::write(&pass, "short\n").unwrap();
+    let svg4 = kit.path("k4.svg");
+    let o = run(&[
+        "keygen",
+        "-o",
+        key3.to_str().unwrap(),
+        "--passphrase-file",
+        pass.to_str().unwrap(),
+        "--qr-svg",
+        svg4.to_str().unwrap(),
+    ]);
+    assert!(one_error_line(&o).contains("too short"));
+    assert!(!key3.exists() && !svg4.exists());
+
     // Drawing a secret on something that may be a log is refused.
     let key2 = kit.path("k2.key");
     let o = run(&["keygen", "-o", key2.to_str().unwrap(), "--qr"]);
@@ -347,7 +377,7 @@ fn an_ssh_key_with_or_without_passphrase_decrypts_among_several_identities() {
         .output()
         .is_err()
     {
-        eprintln!("skipped: ssh-keygen is not installed (apt-get install openssh-client)");
+        skip("ssh-keygen is not installed (apt-get install openssh-client)");
         return;
     }
     let kit = Kit::new();

@@ -3,8 +3,6 @@
 mod common;
 use common::*;
 
-use base64::Engine;
-
 /// Canary values that must never appear in cleartext anywhere on the server.
 fn canaries() -> Vec<Vec<(String, String)>> {
     vec![
@@ -74,7 +72,8 @@ fn signing_writes_no_temporary_file() {
     }
     drop(server);
     assert!(files_under(&tmp).is_empty(), "the server wrote to TMPDIR");
-    // The data folder holds sled's own files, and the public log's signing key.
+    // The data folder holds sled's own files, the record files (named by
+    // their slot size) and the public log's signing key.
     for f in files_under(&org.data) {
         let name = f
             .strip_prefix(&org.data)
@@ -85,17 +84,22 @@ fn signing_writes_no_temporary_file() {
             || name == "db"
             || name.starts_with("snap.")
             || name.starts_with("blobs")
-            || name == "log.key";
+            || name == "log.key"
+            || name
+                .strip_prefix("records/")
+                .is_some_and(|size| size.parse::<u32>().is_ok());
         assert!(sled_file, "unexpected file in the data folder: {name}");
     }
 }
 
-const PAGES: [(&str, &str); 6] = [
+const PAGES: [(&str, &str); 8] = [
     ("GET", "/"),
     ("GET", "/?lang=fr"),
     ("GET", "/count"),
     ("GET", "/healthz"),
     ("GET", "/static/style.css"),
+    ("GET", "/static/sign.js"),
+    ("GET", "/static/age.js"),
     ("GET", "/no-such-page"),
 ];
 
@@ -170,6 +174,8 @@ fn every_response_carries_the_security_headers_and_no_cookie() {
         "frame-ancestors 'none'",
         "base-uri 'none'",
         "form-action 'self'",
+        // The page's script posts a sealed signature to us, and to no one else.
+        "connect-src 'self';",
     ] {
         assert!(undersign::web::CSP.contains(part));
     }
@@ -195,20 +201,6 @@ fn no_page_or_asset_names_a_third_party() {
             );
         }
     }
-}
-
-/// Pulls the age files out of an export, without our code.
-fn export_ciphertexts(path: &std::path::Path) -> Vec<Vec<u8>> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter_map(|v| {
-            v["age"]
-                .as_str()
-                .map(|a| base64::engine::general_purpose::STANDARD.decode(a).unwrap())
-        })
-        .collect()
 }
 
 #[test]
@@ -267,10 +259,22 @@ fn every_record_has_the_same_payload_length_and_plain_age_opens_it() {
         .find(|l| l.starts_with("AGE-SECRET-KEY-"))
         .unwrap();
     let identity: age::x25519::Identity = key_line.parse().unwrap();
+    let layout = undersign::layout::Layout::new(1, true);
     for ct in &cts {
         let plain = age::decrypt(&identity, ct).unwrap();
-        assert_eq!(plain.len(), undersign::record::PADDED_LEN);
-        let v: serde_json::Value = serde_json::from_slice(&plain).expect("plaintext is JSON");
-        assert_eq!(v["v"], 1);
+        assert_eq!(plain.len(), layout.len());
+        // Record format 2: the server's facts on the first line, then the
+        // signer's part (here in the clear inside the server's seal).
+        let newline = plain.iter().position(|&b| b == b'\n').unwrap();
+        let facts: serde_json::Value =
+            serde_json::from_slice(&plain[..newline]).expect("facts are JSON");
+        assert_eq!(
+            (facts["v"].as_u64(), facts["sealed"].as_str()),
+            (Some(2), Some("server"))
+        );
+        let part: serde_json::Value =
+            serde_json::from_slice(&plain[newline + 1..]).expect("the signer's part is JSON");
+        assert_eq!(part["v"], 2);
+        assert_eq!(plain.len() - newline - 1, undersign::record::PADDED_LEN);
     }
 }

@@ -42,7 +42,8 @@ fn every_field_comes_back_exactly_in_any_script() {
         assert!(found, "a signer's fields did not come back exactly");
     }
     for r in &records {
-        assert_eq!(r["v"], 1);
+        assert_eq!(r["v"], 2);
+        assert_eq!(r["sealed"], "server");
         assert_eq!(r["petition"], "rights-not-raids");
         assert_eq!(r["check"], "none");
         assert_eq!(r["public"], false);
@@ -159,10 +160,13 @@ fn pages_work_without_javascript() {
             "no input {field}"
         );
     }
-    // Scripts only enhance (proof-of-work); none is inline, none is needed to sign.
+    // Scripts only enhance (proof-of-work, sealing in the browser); none is
+    // inline (the one data block is JSON, never run), none is needed to sign.
     for script in page.split("<script").skip(1) {
+        let script = script.trim_start();
         assert!(
-            script.trim_start().starts_with("src=\"/static/"),
+            script.starts_with("src=\"/static/")
+                || script.starts_with("type=\"application/json\" id=\"sign-texts\">"),
             "inline or foreign script"
         );
     }

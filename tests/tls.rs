@@ -149,9 +149,7 @@ fn renewed_certificates_are_served_without_a_restart() {
 
     // SIGHUP reloads at once (renewal hooks that signal).
     replace(&third_cert, &cert);
-    let _ = std::process::Command::new("kill")
-        .args(["-HUP", &server.child.id().to_string()])
-        .status();
+    server.hup();
     let deadline = Instant::now() + Duration::from_secs(10);
     while presented(&server.addr, &trusted).as_ref() != Some(&third) {
         assert!(Instant::now() < deadline, "SIGHUP did not reload");

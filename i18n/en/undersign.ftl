@@ -56,6 +56,7 @@ sign-button = Sign the petition
 sign-sending = Sending…
 pow-status = Checking that you are not a robot… Your signature is sent in a moment.
 seal-status = Locking your details in your browser…
+seal-dropped = The connection was lost, so this page cannot tell yet whether your signature arrived. What you typed is still here. Please press "Sign the petition" again. Your signature is never counted twice.
 
 ## Problems with one field
 problem-missing = { $field }: please fill this in.

@@ -56,6 +56,7 @@ sign-button = Firmar la petición
 sign-sending = Enviando…
 pow-status = Estamos comprobando que usted no es un robot… Su firma se enviará en un momento.
 seal-status = Bloqueando sus datos en su navegador…
+seal-dropped = Se perdió la conexión, así que esta página todavía no puede saber si su firma llegó. Lo que escribió sigue aquí. Por favor, vuelva a presionar “Firmar la petición”. Su firma nunca se cuenta dos veces.
 
 ## Problemas en un campo
 problem-missing = { $field }: por favor, complete este campo.

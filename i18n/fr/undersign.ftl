@@ -56,6 +56,7 @@ sign-button = Signer la pétition
 sign-sending = Envoi en cours…
 pow-status = Nous vérifions que vous n'êtes pas un robot… Votre signature sera envoyée dans un instant.
 seal-status = Verrouillage de vos informations dans votre navigateur…
+seal-dropped = La connexion a été coupée : cette page ne peut pas encore savoir si votre signature est arrivée. Ce que vous avez écrit est toujours là. Veuillez appuyer de nouveau sur « Signer la pétition ». Votre signature n'est jamais comptée deux fois.
 
 ## Problèmes dans un champ
 problem-missing = { $field } : veuillez remplir ce champ.

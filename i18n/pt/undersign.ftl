@@ -57,6 +57,7 @@ sign-button = Assinar a petição
 sign-sending = Enviando…
 pow-status = Verificando que você não é um robô… Sua assinatura será enviada em instantes.
 seal-status = Trancando seus dados no seu navegador…
+seal-dropped = A conexão caiu, então esta página ainda não consegue saber se sua assinatura chegou. O que você digitou continua aqui. Por favor, pressione “Assinar a petição” de novo. Sua assinatura nunca é contada duas vezes.
 
 ## Problemas num campo
 problem-missing = { $field }: por favor, preencha este campo.

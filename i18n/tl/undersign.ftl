@@ -56,6 +56,7 @@ sign-button = Pirmahan ang petisyon
 sign-sending = Ipinapadala…
 pow-status = Tinitiyak na hindi ka robot… Ipapadala ang iyong pirma sa ilang sandali.
 seal-status = Ikinakandado ang iyong mga detalye sa iyong browser…
+seal-dropped = Naputol ang koneksyon, kaya hindi pa malaman ng pahinang ito kung nakarating ang iyong pirma. Nandito pa rin ang mga inilagay mo. Pakipindot muli ang "Pirmahan ang petisyon". Hindi kailanman binibilang nang dalawang beses ang iyong pirma.
 
 ## Mga problema sa isang field
 problem-missing = { $field }: pakipunan ito.

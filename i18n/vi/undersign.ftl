@@ -52,6 +52,7 @@ sign-button = Ký bản kiến nghị
 sign-sending = Đang gửi…
 pow-status = Đang kiểm tra để chắc rằng bạn không phải là robot… Chữ ký của bạn sẽ được gửi trong giây lát.
 seal-status = Đang khóa thông tin của bạn trong trình duyệt…
+seal-dropped = Mất kết nối, nên trang này chưa biết được chữ ký của bạn đã đến nơi hay chưa. Những gì bạn đã nhập vẫn còn ở đây. Vui lòng bấm lại "Ký bản kiến nghị". Chữ ký của bạn không bao giờ bị tính hai lần.
 
 ## Lỗi ở một ô
 problem-missing = { $field }: vui lòng điền vào ô này.

@@ -52,6 +52,7 @@ sign-button = 签署请愿书
 sign-sending = 正在发送……
 pow-status = 正在确认您不是机器人……您的签名马上就会发送。
 seal-status = 正在您的浏览器中锁定您的信息……
+seal-dropped = 连接中断了，所以本页面还无法知道您的签名是否已送达。您填写的内容仍在这里。请再按一次“签署请愿书”。您的签名绝不会被计算两次。
 
 ## 单个栏目的问题
 problem-missing = { $field }：请填写此项。

@@ -52,6 +52,7 @@ sign-button = 簽署請願書
 sign-sending = 正在送出……
 pow-status = 正在確認您不是機器人……您的簽名馬上就會送出。
 seal-status = 正在您的瀏覽器中鎖定您的資料……
+seal-dropped = 連線中斷了，所以本頁面還無法知道您的簽名是否已送達。您填寫的內容仍在這裡。請再按一次「簽署請願書」。您的簽名絕不會被計算兩次。
 
 ## 單一欄位的問題
 problem-missing = { $field }：請填寫此欄。

@@ -12,20 +12,41 @@ use undersign::receipt::ReceiptCode;
 use undersign::tlog::note::Cosigner;
 use undersign::verify::{self, CodeStatus, Verify};
 
-/// Options of `undersign verify`, as parsed.
+/// Options of `undersign verify`.
+#[derive(clap::Args)]
 pub struct Args {
-    pub url: String,
-    pub key: Option<String>,
-    pub code: Option<String>,
-    pub proof: Option<PathBuf>,
-    pub export: Option<PathBuf>,
-    pub cosign: Option<PathBuf>,
-    pub witness: Option<String>,
-    pub cosigned: Option<PathBuf>,
-    pub state: Option<PathBuf>,
-    pub ca_cert: Option<PathBuf>,
-    pub proxy: Option<String>,
-    pub save_log: Option<PathBuf>,
+    /// The petition's address (https://…, or http://….onion with --proxy).
+    #[arg(long)]
+    url: String,
+    /// The log key the organizers published [default: the one remembered from your first check].
+    #[arg(long, value_name = "KEY")]
+    key: Option<String>,
+    /// A receipt code: check that this signature is counted. Use - to type it unseen.
+    #[arg(long, value_name = "CODE")]
+    code: Option<String>,
+    /// With --code: write the proof that the signature is in the log (c2sp.org/tlog-proof) to FILE.
+    #[arg(long, value_name = "FILE", requires = "code")]
+    proof: Option<PathBuf>,
+    /// Compare an export (from `undersign export` or `pull`) with the log.
+    #[arg(long, value_name = "FILE")]
+    export: Option<PathBuf>,
+    /// Cosign the verified checkpoint with this cosigner key (`keygen --cosigner`); prints it.
+    #[arg(long, value_name = "KEYFILE")]
+    cosign: Option<PathBuf>,
+    /// A cosigner's verifier key: the log must be consistent with its --cosigned checkpoint.
+    #[arg(long, value_name = "KEY", requires = "cosigned")]
+    witness: Option<String>,
+    /// A checkpoint cosigned by --witness (the output of `verify --cosign`).
+    #[arg(long, value_name = "FILE", requires = "witness")]
+    cosigned: Option<PathBuf>,
+    /// Where the last checkpoint of each log is remembered [default: ~/.local/state/undersign/verify.json].
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Save the verified log to FILE, to compare it with an export offline (`decrypt --log`).
+    #[arg(long, value_name = "FILE")]
+    save_log: Option<PathBuf>,
+    #[command(flatten)]
+    connection: super::remote::Connection,
 }
 
 /// The code from the command line, or typed without echo for `--code -`
@@ -81,8 +102,8 @@ pub fn run(a: Args) -> Result<ExitCode> {
         url: &a.url,
         key: a.key.as_deref(),
         state: &state,
-        proxy: a.proxy.as_deref(),
-        ca_cert: a.ca_cert.as_deref(),
+        proxy: a.connection.proxy.as_deref(),
+        ca_cert: a.connection.ca_cert.as_deref(),
         code: code.as_ref(),
         export,
         cosigner: cosigner.as_ref(),

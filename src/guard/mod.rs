@@ -85,6 +85,10 @@ pub use crate::record::{FLAG_HONEYPOT, FLAG_NO_TOKEN, FLAG_TOO_FAST};
 #[error("the last X-Forwarded-For entry is missing or not an IP address")]
 pub struct UnknownClient;
 
+/// How many bits easier than today's a solved puzzle may be and still earn
+/// credit: a phone may have started it just before the difficulty rose.
+const STALE_SLACK_BITS: u8 = 2;
+
 /// How often idle limiter entries are forgotten.
 pub const PRUNE_EVERY: Duration = Duration::from_secs(60);
 
@@ -173,17 +177,20 @@ impl Guard {
     /// sent many signing attempts lately. Viewing the page costs nothing.
     pub fn challenge(&self, who: AddrKey) -> String {
         let now = unix_now();
+        self.pow.issue(now, self.difficulty(who, now))
+    }
+
+    /// The puzzle's difficulty for `who` now.
+    fn difficulty(&self, who: AddrKey, now: u64) -> u8 {
         let extra = if self.limits.enabled {
             self.load.extra(who, now)
         } else {
             0
         };
-        let bits = self
-            .limits
+        self.limits
             .pow_bits
             .saturating_add(extra)
-            .min(self.limits.pow_max_bits);
-        self.pow.issue(now, bits)
+            .min(self.limits.pow_max_bits)
     }
 
     /// Counts one signing attempt from `who`; refuses when that network
@@ -275,7 +282,11 @@ impl Guard {
             }
         } else {
             match self.pow.verify(&fields.challenge, &fields.pow, now) {
-                Verdict::Solved => {
+                // A puzzle issued before the difficulty rose earns no credit:
+                // page views are free, so a flooder would stock calm ones.
+                Verdict::Solved(bits)
+                    if bits.saturating_add(STALE_SLACK_BITS) < self.difficulty(who, now) => {}
+                Verdict::Solved(_) => {
                     return Ok(Assessment {
                         check: Check::Pow,
                         flags,
@@ -324,6 +335,39 @@ mod tests {
         IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
         40000,
     ));
+
+    /// The schedule itself, on tokio's paused clock: idle networks are gone
+    /// a minute after they were last seen, without a call from outside.
+    #[tokio::test(start_paused = true)]
+    async fn the_server_forgets_idle_networks_every_minute() {
+        let g = std::sync::Arc::new(Guard::new(
+            Limits {
+                // A full allowance again after a millisecond of real time.
+                per_address_burst: 1,
+                per_address_per_hour: 3_600_000,
+                ..Limits::default()
+            },
+            None,
+        ));
+        let pruning = tokio::spawn({
+            let g = g.clone();
+            async move { g.keep_pruned().await }
+        });
+        tokio::task::yield_now().await;
+        for i in 0..1000u32 {
+            let ip = IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + i));
+            // Two addresses may share a bucket: the second is refused, no matter.
+            let _ = g.admit(g.addrs.key(ip, 0));
+        }
+        let seen = g.limiters.entries();
+        assert!(seen > 900, "{seen} entries");
+        std::thread::sleep(Duration::from_millis(20));
+        tokio::time::sleep(PRUNE_EVERY / 2).await;
+        assert_eq!(g.limiters.entries(), seen, "not before the minute is up");
+        tokio::time::sleep(PRUNE_EVERY / 2 + Duration::from_secs(1)).await;
+        assert_eq!(g.limiters.entries(), 0, "forgotten on schedule");
+        pruning.abort();
+    }
 
     #[test]
     fn only_the_last_forwarded_entry_names_the_client_and_a_bad_one_is_refused() {

@@ -37,8 +37,9 @@ pub struct Challenge {
 /// What a submitted challenge and answer amount to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
-    /// Authentic, unexpired, unspent and correctly solved: now spent.
-    Solved,
+    /// Authentic, unexpired, unspent and correctly solved at this many
+    /// bits: now spent.
+    Solved(u8),
     /// No answer was sent (no JavaScript, or not finished in time).
     Unsolved,
     /// Authentic but past its lifetime.
@@ -150,7 +151,7 @@ impl Pow {
             return Verdict::Spent;
         }
         if leading_zero_bits(&Sha256::digest(format!("{token}:{answer}"))) >= u32::from(c.bits) {
-            Verdict::Solved
+            Verdict::Solved(c.bits)
         } else {
             Verdict::Spent
         }
@@ -188,7 +189,7 @@ mod tests {
         let pow = Pow::new();
         let t = pow.issue(NOW, 8);
         let n = solve(&t, 8);
-        assert_eq!(pow.verify(&t, &n, NOW + 5), Verdict::Solved);
+        assert_eq!(pow.verify(&t, &n, NOW + 5), Verdict::Solved(8));
         assert_eq!(pow.verify(&t, &n, NOW + 6), Verdict::Spent);
     }
 
@@ -246,7 +247,7 @@ mod tests {
         let pow = Pow::new();
         let tokens: Vec<String> = (0..20_000).map(|_| pow.issue(NOW, 0)).collect();
         for t in &tokens {
-            assert_eq!(pow.verify(t, "0", NOW + 1), Verdict::Solved);
+            assert_eq!(pow.verify(t, "0", NOW + 1), Verdict::Solved(0));
         }
         // Every spent salt is kept until it expires; none is swept early.
         assert_eq!(pow.spent.lock().unwrap().len(), 20_000);
@@ -255,7 +256,7 @@ mod tests {
         let late = pow.issue(NOW + LIFETIME_SECS + 61, 0);
         assert_eq!(
             pow.verify(&late, "0", NOW + LIFETIME_SECS + 61),
-            Verdict::Solved
+            Verdict::Solved(0)
         );
         assert_eq!(pow.spent.lock().unwrap().len(), 1);
     }
@@ -268,13 +269,13 @@ mod tests {
             .collect();
         let now = NOW + (SPENT_MAX as u64 + 5000) / 100;
         for t in &tokens {
-            assert_eq!(pow.verify(t, "0", now), Verdict::Solved);
+            assert_eq!(pow.verify(t, "0", now), Verdict::Solved(0));
         }
         assert!(pow.spent.lock().unwrap().len() <= SPENT_MAX);
         for t in &tokens {
             assert_ne!(
                 pow.verify(t, "0", now),
-                Verdict::Solved,
+                Verdict::Solved(0),
                 "a challenge counted twice"
             );
         }

@@ -14,7 +14,7 @@
 //! idle entries are pruned on a schedule ([`Limiters::prune`], [`Load::prune`])
 //! so memory also shrinks back after a flood from rotating addresses.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Mutex;
@@ -124,6 +124,11 @@ pub struct Limiters<C: Clock = DefaultClock> {
     no_js_per_network: Keyed<C>,
     /// …then all networks together: the last resort against many at once.
     no_js: Direct<C>,
+    /// Networks whose last share was taken for a signature the global
+    /// budget then refused: their next try spends that one again, so
+    /// pressing while the global budget is empty does not drain their share.
+    /// At most one per bucket, so never pruned.
+    no_js_unspent: Mutex<HashSet<AddrKey>>,
     /// Withdrawal and receipt checks: few, so codes cannot be guessed at scale.
     codes: Keyed<C>,
 }
@@ -143,6 +148,7 @@ impl<C: Clock + Clone> Limiters<C> {
                 hourly(limits.no_js_burst, limits.no_js_per_hour),
                 clock.clone(),
             ),
+            no_js_unspent: Mutex::new(HashSet::new()),
             codes: keyed(limits.code_attempts_burst, limits.code_attempts_per_hour),
             clock,
         }
@@ -166,10 +172,19 @@ impl<C: Clock + Clone> Limiters<C> {
     /// global budget. A network past its share never touches the global one,
     /// so a few hostile networks cannot spend everyone's budget.
     pub fn no_js(&self, who: AddrKey) -> Result<(), Duration> {
-        self.no_js_per_network
-            .check_key(&who)
-            .map_err(|n| self.wait(n))?;
-        self.no_js.check().map_err(|n| self.wait(n))
+        if !self.unspent().remove(&who) {
+            self.no_js_per_network
+                .check_key(&who)
+                .map_err(|n| self.wait(n))?;
+        }
+        self.no_js.check().map_err(|n| {
+            self.unspent().insert(who);
+            self.wait(n)
+        })
+    }
+
+    fn unspent(&self) -> std::sync::MutexGuard<'_, HashSet<AddrKey>> {
+        self.no_js_unspent.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Forgets every network whose allowance has refilled: it would start
@@ -273,6 +288,31 @@ mod tests {
     use super::*;
     use governor::clock::FakeRelativeClock;
     use std::net::Ipv4Addr;
+
+    #[test]
+    fn a_refusal_by_the_global_budget_does_not_spend_the_networks_share() {
+        let limits = Limits {
+            no_js_burst: 1,
+            no_js_per_hour: 60,
+            ..Limits::default()
+        };
+        let clock = FakeRelativeClock::default();
+        let l = Limiters::new(&limits, clock.clone());
+        let h = AddrHasher::new(0);
+        let mut keys = addresses(10).map(|ip| h.key(ip, 0));
+        let a = keys.next().unwrap();
+        let b = keys.find(|&k| k != a).unwrap();
+        assert!(l.no_js(a).is_ok(), "the global budget's only signature");
+        for _ in 0..limits.no_js_per_network_burst * 3 {
+            assert!(l.no_js(b).is_err(), "the global budget is spent");
+        }
+        clock.advance(Duration::from_secs(61));
+        assert!(
+            l.no_js(b).is_ok(),
+            "refusals by the global budget spent b's share"
+        );
+        assert!(l.no_js(a).is_err(), "one a minute, all networks together");
+    }
 
     /// `n` distinct IPv4 addresses from 10.0.0.0 on.
     fn addresses(n: u32) -> impl Iterator<Item = IpAddr> {

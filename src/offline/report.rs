@@ -33,6 +33,8 @@ pub struct Tally {
     pub languages: BTreeMap<String, u64>,
     /// pow, hcaptcha, none.
     pub checks: [u64; 3],
+    /// Signatures kept, by who sealed them: the server, the signer's browser.
+    pub sealed: [u64; 2],
     /// Case-folded affiliation → (first spelling seen, count), public signers only.
     affiliations: HashMap<String, (String, u64)>,
 }
@@ -63,6 +65,10 @@ impl Tally {
                     Check::Pow => 0,
                     Check::Hcaptcha => 1,
                     Check::None => 2,
+                }] += 1;
+                self.sealed[match r.sealed {
+                    crate::layout::Sealed::Server => 0,
+                    crate::layout::Sealed::Browser => 1,
                 }] += 1;
                 if r.public {
                     self.public += 1;
@@ -235,6 +241,18 @@ pub fn render(t: &Tally, cx: &Context<'_>) -> String {
             "signed without JavaScript (a legitimate path, under a stricter rate limit)",
         ),
     ];
+    let sealed = vec![
+        (
+            "browser".to_string(),
+            t.sealed[1],
+            "sealed in the signer's browser: the server never saw the names",
+        ),
+        (
+            "server".to_string(),
+            t.sealed[0],
+            "sealed by the server on arrival (JavaScript off, or a browser that could not seal)",
+        ),
+    ];
     let flags: Vec<(String, u64, &str)> = sorted_desc(&t.flags)
         .into_iter()
         .map(|(k, v)| (k.to_string(), v, flag_meaning(k)))
@@ -257,6 +275,7 @@ pub fn render(t: &Tally, cx: &Context<'_>) -> String {
          <section><h2>Languages</h2>\n{langs}</section>\n\
          <section><h2>Checks passed</h2>\n{checks}</section>\n\
          </div>\n\
+         <section><h2>Sealed by</h2>\n{sealed}</section>\n\
          <div class=\"cols\">\n\
          <section><h2>Flags</h2>\n<p>{flagged} of {decrypted} decrypted records carry a flag. {suspect}</p>\n{flags}</section>\n\
          <section><h2>Top affiliations of public signers</h2>\n{affs}</section>\n\
@@ -269,6 +288,7 @@ pub fn render(t: &Tally, cx: &Context<'_>) -> String {
         unit = unit.name(),
         langs = table("Language", &langs, t.kept),
         checks = table("Check", &checks, t.kept),
+        sealed = table("Sealed by", &sealed, t.kept),
         flagged = t.flagged,
         decrypted = t.decrypted,
         suspect = suspect_note(cx),

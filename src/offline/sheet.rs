@@ -117,6 +117,7 @@ fn visible_record(r: &Record) -> Option<Record> {
         day: v(&r.day),
         check: r.check,
         flags: r.flags.iter().map(|f| v(f)).collect(),
+        sealed: r.sealed,
         pad: String::new(),
     })
 }

@@ -26,6 +26,7 @@ use super::decrypt::DecryptError;
 use super::review::{Keyer, Winners, is_suspicious};
 use super::spool::Spool;
 use crate::export::{self, Entry, ExportError, Header, Item};
+use crate::layout;
 use crate::record::Record;
 use crate::seal::{Identities, OpenError};
 
@@ -249,16 +250,50 @@ fn open_one(
             };
         }
     };
-    match Record::from_untrusted(&plain, petition) {
+    match read_record(identities, &plain, petition) {
         Ok((r, broken)) => Outcome::Opened {
             suspicious: is_suspicious(&r, rules.suspicious_flags),
             malformed: reason(&broken),
             key: keyer.key(&r),
             record: Box::new(r),
         },
-        Err(e) => Outcome::Failed {
+        Err(Unread::Inner(e)) => Outcome::Failed {
+            no_key: e == OpenError::NoMatchingKey,
+            why: format!("the signer's sealed part: {e}"),
+        },
+        Err(Unread::NotARecord(e)) => Outcome::Failed {
             why: e.to_string(),
             no_key: false,
         },
+    }
+}
+
+/// Why an opened record could not be read.
+enum Unread {
+    NotARecord(crate::record::NotARecord),
+    /// The signer's part sealed in their browser did not open.
+    Inner(OpenError),
+}
+
+/// A record of either format from its opened plaintext; a signer part sealed
+/// in the signer's browser is opened with the same identities (its own layer).
+fn read_record(
+    identities: &Identities,
+    plain: &[u8],
+    petition: &str,
+) -> Result<(Record, Vec<crate::record::Malformed>), Unread> {
+    match layout::open(plain).map_err(Unread::NotARecord)? {
+        layout::Opened::V1 => Record::from_untrusted(plain, petition).map_err(Unread::NotARecord),
+        layout::Opened::V2 { facts, part } => {
+            let opened;
+            let signer = match facts.sealed {
+                layout::Sealed::Server => part,
+                layout::Sealed::Browser => {
+                    opened = identities.open(part).map_err(Unread::Inner)?;
+                    &opened[..]
+                }
+            };
+            layout::record(&facts, signer, petition).map_err(Unread::NotARecord)
+        }
     }
 }

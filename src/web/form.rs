@@ -94,6 +94,7 @@ pub fn decode_sign_form(body: &[u8]) -> Result<(SignForm, GuardFields), FormErro
             "consent" => form.consent = yes(&value),
             "public" => form.public = yes(&value),
             "lang" => form.lang.push_str(&value),
+            "sealed" => form.sealed.push_str(&value),
             "challenge" => guard.challenge.push_str(&value),
             "pow" => guard.pow.push_str(&value),
             HONEYPOT => guard.honeypot.push_str(&value),

@@ -63,6 +63,9 @@ pub struct App {
     pub demo: bool,
     /// `Strict-Transport-Security` max-age when this process serves HTTPS.
     pub hsts_max_age: Option<u64>,
+    /// Woken by every accepted reload: the retention check starts over
+    /// with the new petition's deadline.
+    pub reloaded: tokio::sync::Notify,
 }
 
 impl App {
@@ -87,6 +90,7 @@ impl App {
                 .into());
         }
         *self.petition.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(config.petition);
+        self.reloaded.notify_one();
         Ok(())
     }
 
@@ -102,12 +106,13 @@ impl App {
     ) -> pages::PetitionPage<'a> {
         let closed = petition.is_closed(time::OffsetDateTime::now_utc());
         // The published count, as /count and the log say: it moves once per batch.
-        let count = self.log.count();
+        let count = self.log.live_count();
         let mut page =
             pages::PetitionPage::new(petition, lang, count, closed, self.demo, form, problems);
         page.challenge = self.guard.challenge(who);
         page.hcaptcha_site_key = self.guard.hcaptcha_site_key();
         page.onion = self.onion.as_deref();
+        page.seal_keys = self.recipients.browser_keys().map(|k| k.join(" "));
         page
     }
 }
@@ -143,6 +148,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
         .route("/static/sign.js", get(sign_script))
+        .route("/static/age.js", get(age_bundle))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
@@ -310,15 +316,17 @@ fn health(store: &Store) -> Response {
     }
 }
 
-/// The public count: signatures added minus withdrawn at the last published
-/// checkpoint of the log (`log_size` entries), so anyone can check it there.
-/// It moves once per batch, never on a purge.
+/// The public count: signatures added minus withdrawn, now (`count`, as the
+/// page shows it), and at the last published checkpoint of the log
+/// (`log_count` at `log_size` entries), where anyone can check it. Neither
+/// drops on a purge. The two agree whenever no entry waits for a batch.
 async fn count(State(app): State<Arc<App>>) -> Response {
     let p = app.log.published();
     let body = serde_json::json!({
-        "count": p.tally.count(),
+        "count": app.log.live_count(),
         "goal": app.petition().goal,
         "log_size": p.size,
+        "log_count": p.tally.count(),
     });
     (
         [
@@ -355,6 +363,21 @@ async fn stylesheet() -> Response {
         "text/css; charset=utf-8",
         include_str!("../../static/style.css"),
     )
+}
+
+/// The age library the page seals with (built by web/build.mjs from
+/// web/package-lock.json; the same bytes from every rebuild).
+const AGE_BUNDLE: &str = include_str!("../../static/age.js");
+
+/// Its SHA-256, printed by `undersign check` so a reviewer can compare it
+/// with a rebuild of their own.
+pub static AGE_BUNDLE_SHA256: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(AGE_BUNDLE.as_bytes()))
+});
+
+async fn age_bundle() -> Response {
+    asset("text/javascript; charset=utf-8", AGE_BUNDLE)
 }
 
 async fn sign_script() -> Response {

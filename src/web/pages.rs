@@ -189,6 +189,52 @@ pub struct PetitionPage<'a> {
     pub notice_action: Option<String>,
     /// The petition's onion address, stated so Tor users can check they are on the real one.
     pub onion: Option<&'a str>,
+    /// Browser sealing: the organizers' `age1…` keys, space-separated, when
+    /// every recipient is one (the page's script seals to them).
+    pub seal_keys: Option<String>,
+    /// The petition's slug and required fields, and every problem text in the
+    /// page's language: the script checks the form with the server's rules
+    /// before sealing, so a signature it seals never needs the server to see it.
+    pub slug: &'a str,
+    pub required: String,
+    pub sign_texts: String,
+}
+
+/// Every problem text the server could show for the form, in one language,
+/// as JSON the page's script reads (`<` escaped: it sits in a script element).
+pub fn sign_texts(t: &Tr<'_>) -> String {
+    use serde_json::{Map, Value};
+    let mut fields = Map::new();
+    for f in Field::TEXT {
+        let mut m = Map::new();
+        for (key, problem) in [
+            ("missing", Problem::Missing),
+            ("too_long", Problem::TooLong),
+            ("control", Problem::ControlCharacter),
+        ] {
+            m.insert(key.into(), problem_text(t, f, problem).into());
+        }
+        if f == Field::Email {
+            m.insert(
+                "not_email".into(),
+                problem_text(t, f, Problem::NotAnEmail).into(),
+            );
+        }
+        m.insert("max".into(), f.max_chars().into());
+        fields.insert(f.name().into(), Value::Object(m));
+    }
+    let headings: Vec<Value> = (1..=5u64)
+        .map(|n| t.num("errors-heading", "count", n).into())
+        .collect();
+    let texts = serde_json::json!({
+        "fields": fields,
+        "no_consent": problem_text(t, Field::Consent, Problem::NoConsent),
+        "no_name": problem_text(t, Field::FirstName, Problem::NoName),
+        "headings": headings,
+        "sealing": t.get("seal-status"),
+        "dropped": t.get("seal-dropped"),
+    });
+    texts.to_string().replace('<', "\\u003c")
 }
 
 impl<'a> PetitionPage<'a> {
@@ -284,6 +330,21 @@ impl<'a> PetitionPage<'a> {
             notice: None,
             notice_action: None,
             onion: None,
+            seal_keys: None,
+            slug: &petition.slug,
+            required: [
+                (r.name, "name"),
+                (r.first_name, "first_name"),
+                (r.last_name, "last_name"),
+                (r.affiliation, "affiliation"),
+                (r.email, "email"),
+            ]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, f)| *f)
+            .collect::<Vec<_>>()
+            .join(" "),
+            sign_texts: sign_texts(&t),
         }
     }
 }
@@ -296,12 +357,19 @@ pub struct ReceiptPage<'a> {
     pub code: &'a str,
     /// The same code one character at a time, groups apart, for screen readers.
     pub spoken: String,
+    /// Who sealed the signature: said in one plain sentence.
+    pub sealed_in_browser: bool,
     /// `undersign verify …` for this petition: it asks for the code itself.
     pub verify_command: String,
 }
 
 impl<'a> ReceiptPage<'a> {
-    pub fn new(frame: Frame, code: &'a str, verify_command: String) -> Self {
+    pub fn new(
+        frame: Frame,
+        code: &'a str,
+        sealed: crate::layout::Sealed,
+        verify_command: String,
+    ) -> Self {
         // "ABCD-EFGH" is read "A B C D, E F G H": letter by letter, a pause per group.
         let spoken = code
             .split('-')
@@ -319,6 +387,7 @@ impl<'a> ReceiptPage<'a> {
             frame: frame.without_switcher(),
             code,
             spoken,
+            sealed_in_browser: sealed == crate::layout::Sealed::Browser,
             verify_command,
         }
     }

@@ -52,13 +52,16 @@ async fn signal() {
     println!("undersign: shutting down");
 }
 
-/// Checks the retention rule just past its deadline and every day (the
-/// petition may change on SIGHUP, so it is read afresh each time); a
-/// warning is printed each day, a refusal ends the wait.
+/// Checks the retention rule just past its deadline, every day, and at
+/// once after a reload (which may set or move the deadline); a warning is
+/// printed each time, a refusal ends the wait.
 async fn overdue(app: &App) -> String {
     loop {
         let next = retention::next_check(&app.petition(), time::OffsetDateTime::now_utc());
-        tokio::time::sleep(next).await;
+        tokio::select! {
+            () = tokio::time::sleep(next) => {}
+            () = app.reloaded.notified() => {}
+        }
         let now = time::OffsetDateTime::now_utc();
         match retention::check(&app.petition(), app.store.count(), now) {
             Verdict::Within => {}

@@ -18,9 +18,45 @@ use i18n_embed_fl::fl;
 use super::{App, Peer, choose_lang, decode_sign_form, pages};
 use crate::guard::{FormState, Refusal};
 use crate::i18n::CATALOG;
+use crate::layout::{self, Sealed};
 use crate::metrics::{METRICS, Rejection};
 use crate::receipt::ReceiptCode;
-use crate::record::{Envelope, Signature};
+use crate::record::{Envelope, SignForm, Signature};
+use crate::seal::SealedError;
+
+/// The signer's part of a submission.
+enum Signer {
+    /// Their fields, checked: the server seals them (and wipes them).
+    Clear(Signature),
+    /// An age file their browser made: the server never sees the fields.
+    Sealed(Vec<u8>),
+}
+
+/// The browser's sealed signer part, when it has the shape one must have.
+/// A sealed form carries no field in the clear (a browser that sent both
+/// would leak what sealing protects), and must say the signer consents.
+fn browser_sealed(app: &App, form: &SignForm) -> Result<Vec<u8>, SealedError> {
+    let in_clear = [
+        &form.first_name,
+        &form.last_name,
+        &form.affiliation,
+        &form.email,
+    ]
+    .iter()
+    .any(|f| !f.is_empty())
+        || form.public;
+    if in_clear {
+        return Err(SealedError::FieldsInClear);
+    }
+    if !form.consent {
+        return Err(SealedError::NoConsent);
+    }
+    let inner = data_encoding::BASE64URL_NOPAD
+        .decode(form.sealed.as_bytes())
+        .map_err(|_| SealedError::NotBase64)?;
+    app.recipients.check_browser_sealed(&inner)?;
+    Ok(inner)
+}
 
 fn wants_json(headers: &HeaderMap) -> bool {
     headers
@@ -261,25 +297,46 @@ async fn sign_inner(
         ));
     }
 
-    let signature = match Signature::parse(&form, &petition.required) {
-        Ok(s) => s,
-        Err(problems) => {
-            METRICS.rejected(Rejection::Invalid);
-            if json {
-                let errors: serde_json::Map<String, serde_json::Value> = problems
-                    .iter()
-                    .map(|(f, p)| (f.name().to_string(), pages::problem_text(&t, *f, *p).into()))
-                    .collect();
-                let body = serde_json::json!({ "errors": errors });
-                return (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    [(header::CONTENT_TYPE, "application/json")],
-                    body.to_string(),
-                )
-                    .into_response();
+    // The signer's part: their fields, or what their browser sealed.
+    let signer = if !form.sealed.is_empty() {
+        match browser_sealed(app, &form) {
+            Ok(inner) => Signer::Sealed(inner),
+            Err(why) => {
+                METRICS.rejected(Rejection::Malformed);
+                if json {
+                    return json_refusal(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        why.to_string(),
+                        "bad_sealed",
+                    );
+                }
+                let (h, m) = (fl!(l, "form-unreadable-heading"), fl!(l, "form-broken"));
+                return refuse(app, lang, false, StatusCode::UNPROCESSABLE_ENTITY, h, m);
             }
-            let page = app.form_page(&petition, lang, who, Some(&form), &problems);
-            return pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    } else {
+        match Signature::parse(&form, &petition.required) {
+            Ok(s) => Signer::Clear(s),
+            Err(problems) => {
+                METRICS.rejected(Rejection::Invalid);
+                if json {
+                    let errors: serde_json::Map<String, serde_json::Value> = problems
+                        .iter()
+                        .map(|(f, p)| {
+                            (f.name().to_string(), pages::problem_text(&t, *f, *p).into())
+                        })
+                        .collect();
+                    let body = serde_json::json!({ "errors": errors });
+                    return (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        [(header::CONTENT_TYPE, "application/json")],
+                        body.to_string(),
+                    )
+                        .into_response();
+                }
+                let page = app.form_page(&petition, lang, who, Some(&form), &problems);
+                return pages::render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+            }
         }
     };
 
@@ -366,11 +423,18 @@ async fn sign_inner(
         check: assessment.check,
         flags: &assessment.flags,
     };
-    let sealed = signature
-        .to_padded_json(&envelope)
+    let layout = app.recipients.layout();
+    let plaintext = match &signer {
+        Signer::Clear(signature) => layout::server_record(signature, &envelope, layout),
+        Signer::Sealed(inner) => layout::browser_record(inner, &envelope, layout),
+    };
+    let sealed = plaintext
         .ok()
         .and_then(|plaintext| app.recipients.seal(&plaintext).ok());
-    drop(signature);
+    let path = match signer {
+        Signer::Clear(_) => Sealed::Server,
+        Signer::Sealed(_) => Sealed::Browser,
+    };
     let Some(ciphertext) = sealed else {
         METRICS.rejected(Rejection::Storage);
         return not_now(NotNow::again(
@@ -417,6 +481,7 @@ async fn sign_inner(
         &pages::ReceiptPage::new(
             pages::Frame::new(&petition, lang, app.demo, "/"),
             &shown,
+            path,
             super::tlog::verify_command(app, headers),
         ),
     )

@@ -13,6 +13,12 @@
 //   - a signer gets a receipt with JavaScript on (proof-of-work) and off, and
 //     the decrypted export records "pow" and "none" for them; pressing Sign
 //     twice before the proof-of-work is solved still sends it once, with it;
+//   - a browser that can seal sends only the sealed signature; when the age
+//     library does not load, the form goes as it is; when a sealed body's
+//     answer is lost, the names never follow it, the page says so, and the
+//     next press sends the same sealed body (one signature, never two);
+//   - every JavaScript POST /sign body is 8192 bytes, sealed or not, for
+//     short and long names;
 //   - the Arabic page mirrors; Tab reaches every control in order with a
 //     visible focus ring; keys alone can sign; the error summary takes focus;
 //   - the offline report and public list that `decrypt` writes open from
@@ -188,6 +194,13 @@ function stop(server) {
   });
 }
 
+// The receipts' sizes (one per language and sealing path): they never follow the names.
+async function assertOneReceiptSize(answers, path) {
+  const sizes = await Promise.all(answers);
+  console.log(`#   ${path}-sealed receipts in English: ${sizes.join(", ")} bytes`);
+  assert(sizes.length === 2 && sizes[0] > 0 && sizes[0] === sizes[1], `receipt sizes ${sizes.join(", ")}, expected one size`);
+}
+
 // ---------------------------------------------------------------- page helpers
 
 async function axeViolations(page) {
@@ -257,14 +270,49 @@ async function fillSigner(page, who) {
   await page.check("#consent");
 }
 
-// Clicks "Sign" and waits for the answer page; returns the HTTP status.
+const isSign = (r) => r.url().endsWith("/sign") && r.request().method() === "POST";
+const isSignPost = (r) => r.method() === "POST" && r.url().endsWith("/sign");
+// What a network observer sees of a JavaScript signer's form: every body
+// exactly 8192 bytes, sealed in the browser (`sealed`) or not.
+const PADDED_BODY = 8192;
+function assertPadded(bodies, count, { sealed }) {
+  assert(bodies.length === count, `${bodies.length} POST /sign bodies, expected ${count}`);
+  const sizes = bodies.map((b) => (b ? b.length : 0));
+  assert(sizes.every((n) => n === PADDED_BODY), `body sizes ${sizes.join(", ")}, expected ${PADDED_BODY} each`);
+  const kinds = bodies.map((b) => String(b).startsWith("sealed="));
+  assert(kinds.every((k) => k === sealed), `expected ${sealed ? "sealed" : "plain"} bodies, got ${kinds.map((k) => (k ? "sealed" : "plain")).join(", ")}`);
+}
+
+// Presses "Sign" (by `action`) and waits for the answer; returns the HTTP
+// status. A form posted as it is navigates to /sign; a signature sealed in
+// the browser is answered in place (the page's body replaced by the receipt,
+// or a notice put above the form).
 async function submit(page, action) {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.url().endsWith("/sign") && r.request().method() === "POST", { timeout: 20_000 }),
-    page.waitForURL((u) => u.pathname === "/sign", { waitUntil: "load", timeout: 20_000 }),
-    action(),
-  ]);
+  await page.evaluate(() => {
+    window.__bodyBefore = document.body;
+  });
+  const [response] = await Promise.all([page.waitForResponse(isSign, { timeout: 30_000 }), action()]);
+  if (response.request().isNavigationRequest()) {
+    await page.waitForURL((u) => u.pathname === "/sign", { waitUntil: "load", timeout: 20_000 });
+  } else {
+    await page.waitForFunction(() => document.body !== window.__bodyBefore || document.getElementById("notice"), null, {
+      timeout: 20_000,
+    });
+  }
   return response.status();
+}
+
+// Presses "Sign" on a form with a problem: the page's own summary answers,
+// and no request leaves the page.
+async function refusedHere(page, action) {
+  let posts = 0;
+  const count = (r) => isSign(r) && posts++;
+  page.on("request", count);
+  await action();
+  await page.waitForSelector("#errors", { state: "attached", timeout: 10_000 });
+  await page.waitForTimeout(300);
+  page.off("request", count);
+  assert(posts === 0, `${posts} POST /sign for a form with problems`);
 }
 
 // Every page a signer meets, in one language, each with `pageChecks`.
@@ -277,11 +325,10 @@ async function everyPage(page, lang, openUrl, closedUrl, log) {
   }, log);
   await check(`[${lang}] error page (empty form, as the server re-renders it)`, async () => {
     await page.goto(`${openUrl}/${q}`);
+    // `submit()`, not a press: the script would answer itself (see below).
     const status = await submit(page, () =>
       page.evaluate(() => {
-        const form = document.querySelector("form[action='/sign']");
-        form.noValidate = true;
-        form.requestSubmit();
+        document.querySelector("form[action='/sign']").submit();
       }),
     );
     assert(status === 422, `status ${status}, expected 422`);
@@ -396,6 +443,10 @@ async function main() {
       nojs: { first: "Noa", last: "Plain", org: "", email: "js-off@example.org" },
       early: { first: "Dee", last: "Early", org: "", email: "early@example.org" },
       short: { first: "Al", last: "Li", org: "", email: "a@b.io" },
+      nosubtle: { first: "No", last: "Subtle", org: "", email: "no-subtle@example.org" },
+      nobundle: { first: "No", last: "Bundle", org: "", email: "no-bundle@example.org" },
+      lostBefore: { first: "Xylolost", last: "掉线测试", org: "Lost Org", email: "lost-before@example.org" },
+      lostAfter: { first: "Xylostored", last: "已存测试", org: "Stored Org", email: "lost-after@example.org" },
       long: {
         first: "陈".repeat(100),
         last: "😀".repeat(50),
@@ -420,22 +471,198 @@ async function main() {
       assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
       await context.close();
     });
-    await check("JavaScript signers with short and long names (Latin, CJK, emoji) send bodies of one length", async () => {
-      const lengths = [];
+    await check("browser-sealed: JavaScript signers with short and long names (Latin, CJK, emoji) each send a body of exactly 8192 bytes, and get receipts of one size", async () => {
+      const bodies = [];
+      const answers = [];
       for (const who of [signers.short, signers.long]) {
         const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
         const p = await context.newPage();
-        p.on("request", (r) => {
-          if (r.method() === "POST" && r.url().endsWith("/sign")) lengths.push(r.postDataBuffer().length);
-        });
+        p.on("request", (r) => isSignPost(r) && bodies.push(r.postDataBuffer()));
+        p.on("response", (r) => isSign(r) && answers.push(r.body().then((b) => b.length, () => 0)));
         await p.goto(`${open.url}/?lang=en`);
         await fillSigner(p, who);
         await p.waitForFunction(() => document.querySelector("input[name=pow]").value !== "", null, { timeout: 10_000 });
         const status = await submit(p, () => p.click("form[action='/sign'] button[type=submit]"));
         assert(status === 200, `status ${status}`);
+        assert((await p.textContent("main")).includes("this server never saw them"), "the receipt does not say the browser sealed it");
         await context.close();
       }
-      assert(lengths.length === 2 && lengths[0] === lengths[1], `body lengths differ: ${lengths.join(" vs ")}`);
+      assertPadded(bodies, 2, { sealed: true });
+      await assertOneReceiptSize(answers, "browser");
+    });
+    // A name no request may carry, in any of the forms a body or URL could hold it.
+    const canary = { first: "Xylocanary", last: "金丝雀测试", org: "Canary Org", email: "canary-seal@example.org" };
+    const leaksOf = (who) => (text) =>
+      [who.first, who.last, who.org, who.email]
+        .flatMap((v) => [v, encodeURIComponent(v), new URLSearchParams({ v }).toString().slice(2), JSON.stringify(v).slice(1, -1)])
+        .filter((form) => text.includes(form));
+    const leaks = leaksOf(canary);
+    await check("a JavaScript signer's browser seals the signature: no request carries the name in any form", async () => {
+      const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+      const p = await context.newPage();
+      const sent = [];
+      p.on("request", (r) => sent.push(`${r.method()} ${r.url()}\n${r.postData() || ""}`));
+      await p.goto(`${open.url}/?lang=en`);
+      assert(await p.getAttribute("form[action='/sign']", "data-seal"), "the page offers no browser sealing");
+      await fillSigner(p, canary);
+      await p.check("#public");
+      const status = await submit(p, () => p.click("form[action='/sign'] button[type=submit]"));
+      assert(status === 200, `status ${status}`);
+      assert(await p.locator("#receipt-code").count(), "no receipt");
+      assert((await p.textContent("main")).includes("this server never saw them"), "the receipt does not say the browser sealed it");
+      const body = sent.find((r) => r.startsWith("POST") && r.includes("/sign"));
+      assert(body && body.includes("sealed="), "no sealed body was sent");
+      const found = sent.flatMap(leaks);
+      assert(found.length === 0, `a request carried the name: ${found.join(", ")}`);
+      await context.close();
+    });
+    await check("with crypto.subtle removed before the page loads, the form posts as it is and the server seals it", async () => {
+      const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+      await context.addInitScript(() => {
+        Object.defineProperty(window.crypto, "subtle", { get: () => undefined });
+      });
+      const p = await context.newPage();
+      await p.goto(`${open.url}/?lang=en`);
+      const bodies = [];
+      p.on("request", (r) => isSignPost(r) && bodies.push(r.postDataBuffer()));
+      await fillSigner(p, signers.nosubtle);
+      const status = await submit(p, () => p.click("form[action='/sign'] button[type=submit]"));
+      assert(status === 200, `status ${status}`);
+      assert((await p.textContent("main")).includes("This server locked your details"), "the receipt does not say the server sealed it");
+      assertPadded(bodies, 1, { sealed: false });
+      await context.close();
+    });
+    await check("when the age library fails to load, nothing sealed has left: the form posts as it is (8192 bytes) and the server seals it", async () => {
+      const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+      let tries = 0;
+      await context.route("**/static/age.js", (route) => {
+        tries++;
+        return route.abort("connectionreset");
+      });
+      const p = await context.newPage();
+      const bodies = [];
+      p.on("request", (r) => isSignPost(r) && bodies.push(r.postDataBuffer()));
+      await p.goto(`${open.url}/?lang=en`);
+      assert(await p.getAttribute("form[action='/sign']", "data-seal"), "the page offers no browser sealing");
+      await fillSigner(p, signers.nobundle);
+      await p.waitForFunction(() => document.querySelector("input[name=pow]").value !== "", null, { timeout: 10_000 });
+      const status = await submit(p, () => p.click("form[action='/sign'] button[type=submit]"));
+      assert(tries > 0, "the page never asked for the age library");
+      assert(status === 200, `status ${status}`);
+      assert((await p.textContent("main")).includes("This server locked your details"), "the receipt does not say the server sealed it");
+      assertPadded(bodies, 1, { sealed: false });
+      await context.close();
+    });
+    // The sealed body left, and its answer never came back: it may be stored.
+    // Playwright cuts the first POST /sign, before or after the server has it.
+    for (const [when, who, want] of [
+      ["before it reaches the server", signers.lostBefore, 200],
+      ["after the server stored it", signers.lostAfter, 409],
+    ]) {
+      await check(`a sealed signature whose answer is lost ${when}: no request carries the name, the page says so in its live region and keeps the form, and pressing again sends the same sealed body (${want === 200 ? "a receipt" : "already sent"})`, async () => {
+        const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+        const p = await context.newPage();
+        const sent = [];
+        const bodies = [];
+        p.on("request", (r) => {
+          sent.push(`${r.method()} ${r.url()}\n${r.postData() || ""}`);
+          if (isSignPost(r)) bodies.push(r.postDataBuffer());
+        });
+        let cut = 0;
+        let stored = null;
+        await p.route("**/sign", async (route) => {
+          if (route.request().method() !== "POST" || cut++) return route.fallback();
+          if (want === 409) stored = (await route.fetch()).status();
+          return route.abort("connectionreset");
+        });
+        await p.goto(`${open.url}/?lang=en`);
+        await fillSigner(p, who);
+        await p.waitForFunction(() => document.querySelector("input[name=pow]").value !== "", null, { timeout: 10_000 });
+        const button = "form[action='/sign'] button[type=submit]";
+        const dropped = await p.evaluate(() => JSON.parse(document.getElementById("sign-texts").textContent).dropped);
+        assert(typeof dropped === "string" && dropped.includes("connection"), `no text for a lost answer: ${dropped}`);
+        await p.click(button);
+        try {
+          await p.waitForFunction((text) => document.getElementById("sign-status")?.textContent === text, dropped, { timeout: 20_000 });
+        } catch (e) {
+          // The old script's failure: it posted the form, names and all.
+          const found = sent.flatMap(leaksOf(who));
+          assert(found.length === 0, `after the lost answer a request carried the name: ${found.join(", ")}`);
+          throw e;
+        }
+        assert(cut === 1, `${cut} POST /sign before the message`);
+        if (want === 409) assert(stored === 200, `the server answered the cut request with ${stored}, not a receipt`);
+        assert((await p.getAttribute("#sign-status", "role")) === "status", "the message is not in a live region");
+        assert(await p.isVisible("#sign-status"), "the message is not visible");
+        assert((await p.getAttribute(button, "aria-disabled")) === null, "the button stays busy");
+        const kept = [await p.inputValue("#first_name"), await p.inputValue("#last_name"), await p.inputValue("#affiliation"), await p.inputValue("#email")];
+        assert(JSON.stringify(kept) === JSON.stringify([who.first, who.last, who.org, who.email]), "what was typed is not kept");
+        assert(await p.isChecked("#consent"), "consent is not kept");
+        await p.waitForTimeout(500);
+        assert(bodies.length === 1, `${bodies.length} POST /sign after a lost answer, before a second press`);
+        const status = await submit(p, () => p.click(button));
+        assert(status === want, `status ${status}, expected ${want}`);
+        if (want === 200) assert(await p.locator("#receipt-code").count(), "no receipt");
+        else assert((await p.textContent("main")).includes("This form was already sent"), "no already-sent message");
+        assertPadded(bodies, 2, { sealed: true });
+        assert(bodies[0].equals(bodies[1]), "the second press did not send the same sealed body");
+        const found = sent.flatMap(leaksOf(who));
+        assert(found.length === 0, `a request carried the name: ${found.join(", ")}`);
+        await context.close();
+      });
+    }
+    await check("server-sealed: with an SSH recipient listed, the page does not seal, the server does, and short and long names (Latin, CJK, emoji) each send a body of exactly 8192 bytes, and get receipts of one size", async () => {
+      const sshKey = path.join(tmp, "ssh-organizer");
+      execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", sshKey]);
+      const mixed = path.join(tmp, "recipients-ssh.txt");
+      fs.writeFileSync(mixed, `${recipient}\n${fs.readFileSync(`${sshKey}.pub`, "utf8")}`);
+      const ssh = await serve(openConfig, path.join(tmp, "data-ssh"), mixed);
+      try {
+        const bodies = [];
+        const answers = [];
+        for (const who of [signers.short, signers.long]) {
+          const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+          const p = await context.newPage();
+          p.on("request", (r) => isSignPost(r) && bodies.push(r.postDataBuffer()));
+          p.on("response", (r) => isSign(r) && answers.push(r.body().then((b) => b.length, () => 0)));
+          await p.goto(`${ssh.url}/?lang=en`);
+          assert((await p.getAttribute("form[action='/sign']", "data-seal")) === null, "the page offers browser sealing to an SSH key");
+          await fillSigner(p, who);
+          await p.waitForFunction(() => document.querySelector("input[name=pow]").value !== "", null, { timeout: 10_000 });
+          const status = await submit(p, () => p.click("form[action='/sign'] button[type=submit]"));
+          assert(status === 200, `status ${status}`);
+          assert((await p.textContent("main")).includes("This server locked your details"), "the receipt does not say the server sealed it");
+          await context.close();
+        }
+        assertPadded(bodies, 2, { sealed: false });
+        await assertOneReceiptSize(answers, "server");
+      } finally {
+        await stop(ssh);
+      }
+    });
+    await check("sealing in the browser on a mid-range phone (Chromium at 4x CPU throttling)", async () => {
+      const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+      const p = await context.newPage();
+      await p.goto(`${open.url}/?lang=en`);
+      const keys = (await p.getAttribute("form[action='/sign']", "data-seal")).split(" ");
+      // The bundle loads on the first touch of the form.
+      await p.focus("#first_name");
+      await p.waitForFunction(() => window.undersignAge, null, { timeout: 10_000 });
+      const time = () =>
+        p.evaluate(async (keys) => {
+          const bytes = new Uint8Array(3072).fill(32);
+          const start = performance.now();
+          for (let i = 0; i < 5; i++) await window.undersignAge.seal(keys, bytes);
+          return (performance.now() - start) / 5;
+        }, keys);
+      const fast = await time();
+      const cdp = await context.newCDPSession(p);
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+      const slow = await time();
+      const size = fs.statSync(path.join(ROOT, "static", "age.js")).size;
+      console.log(`#   sealing one signature: ${slow.toFixed(1)} ms at 4x CPU throttling, ${fast.toFixed(1)} ms unthrottled; bundle ${size} bytes`);
+      assert(slow < 2000, `sealing took ${slow} ms on a throttled CPU`);
+      await context.close();
     });
     await check("Sign pressed before the proof-of-work is solved: a status shows, a second press sends nothing more", async () => {
       const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
@@ -489,8 +716,14 @@ async function main() {
           const context = await browser.newContext({ javaScriptEnabled: js, viewport: { width: 360, height: 800 } });
           const q = await context.newPage();
           await q.goto(`${open.url}/?lang=ar`);
-          const status = await submit(q, () => q.click("form[action='/sign'] button[type=submit]"));
-          assert(status === 422, `status ${status}: the browser blocked the form itself`);
+          const press = () => q.click("form[action='/sign'] button[type=submit]");
+          if (js) {
+            // The page checks before sealing, with the server's rules and texts.
+            await refusedHere(q, press);
+          } else {
+            const status = await submit(q, press);
+            assert(status === 422, `status ${status}: the browser blocked the form itself`);
+          }
           const heading = (await q.textContent("#errors h3")).trim();
           assert(/[\u0600-\u06FF]/.test(heading), `the summary is not Arabic: ${heading}`);
           const items = await q.$$eval("#errors li", (lis) => lis.map((li) => li.textContent));
@@ -582,9 +815,9 @@ async function main() {
       await p.keyboard.press("Space");
       await p.focus("form[action='/sign'] button[type=submit]");
       // The browser's own validation is off (its tooltips speak the browser's
-      // language, one field at a time): the server's summary answers.
-      const first = await submit(p, () => p.keyboard.press("Enter"));
-      assert(first === 422, `status ${first}`);
+      // language, one field at a time): the server's summary answers, drawn
+      // by the page before sealing (nothing is sent).
+      await refusedHere(p, () => p.keyboard.press("Enter"));
       const focused = await p.evaluate(() => document.activeElement && document.activeElement.id);
       assert(focused === "errors", `focus is on ${focused || "the page"}, not the error summary`);
       assert((await p.inputValue("#first_name")) === "Kim", "what was typed is kept");
@@ -595,20 +828,12 @@ async function main() {
       await p.keyboard.type("kbd@example.org");
       const status = await submit(p, () => p.keyboard.press("Enter"));
       assert(status === 200, `status ${status}`);
-      // Already on /sign: wait for the new page, not the URL.
-      await p.waitForSelector("#receipt-code", { state: "attached", timeout: 20_000 });
+      assert(await p.locator("#receipt-code").count(), "no receipt after keyboard signing");
     });
     await check("the error summary takes focus and links to each field", async () => {
       await p.goto(`${open.url}/?lang=en`);
       await p.fill("#first_name", "Kim");
-      const status = await submit(p, () =>
-        p.evaluate(() => {
-          const form = document.querySelector("form[action='/sign']");
-          form.noValidate = true;
-          form.requestSubmit();
-        }),
-      );
-      assert(status === 422, `status ${status}`);
+      await refusedHere(p, () => p.click("form[action='/sign'] button[type=submit]"));
       const focused = await p.evaluate(() => document.activeElement && document.activeElement.id);
       assert(focused === "errors", `focus is on ${focused || "the page"}, not the error summary`);
       const links = await p.$$eval("#errors a", (as) => as.map((a) => a.getAttribute("href")));
@@ -640,6 +865,25 @@ async function main() {
       assert(js.length === 1 && nojs.length === 1, `found ${js.length} JavaScript and ${nojs.length} plain records in ${records.length}`);
       assert(js[0].check === "pow", `JavaScript signer has check ${js[0].check}`);
       assert(nojs[0].check === "none", `no-JavaScript signer has check ${nojs[0].check}`);
+      assert(js[0].sealed === "browser" && nojs[0].sealed === "server", `sealed by ${js[0].sealed} and ${nojs[0].sealed}`);
+      // Sealed in the browser, opened offline: exactly what was typed, with the
+      // server's own facts (day, check, flags) beside it.
+      const c = by(canary.email);
+      assert(c.length === 1, `canary records: ${c.length}`);
+      assert(
+        c[0].first_name === canary.first && c[0].last_name === canary.last && c[0].affiliation === canary.org && c[0].public === true,
+        `the canary came back as ${c[0].first_name} ${c[0].last_name} / ${c[0].affiliation} / ${c[0].public}`,
+      );
+      assert(c[0].sealed === "browser" && c[0].check === "pow" && Array.isArray(c[0].flags), `canary facts: ${c[0].sealed} ${c[0].check}`);
+      assert(c[0].day === new Date().toISOString().slice(0, 10), `day ${c[0].day}`);
+      // A lost answer and a second press: one signature, sealed in the browser.
+      for (const who of [signers.lostBefore, signers.lostAfter, signers.nobundle]) {
+        const got = by(who.email);
+        const sealer = who === signers.nobundle ? "server" : "browser";
+        assert(got.length === 1 && got[0].sealed === sealer, `${who.email}: ${JSON.stringify(got.map((r) => r.sealed))}, expected one sealed by the ${sealer}`);
+      }
+      const ns = by(signers.nosubtle.email);
+      assert(ns.length === 1 && ns[0].sealed === "server", `without WebCrypto: ${JSON.stringify(ns.map((r) => r.sealed))}`);
       // Pressing twice before the answer must not send the form without it.
       assert(early.length === 1 && early[0].check === "pow", `early signer: ${JSON.stringify(early.map((r) => r.check))}`);
     });

@@ -10,6 +10,17 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_undersign");
 
+/// Says why a test cannot run on this machine. On CI (`CI` set) that is a
+/// failure: `.ci/run` installs every tool and runs as root, and a skipped
+/// test would leave its SECURITY.md promise unchecked.
+pub fn skip(why: &str) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must be able to run this test: {why}"
+    );
+    eprintln!("skipped: {why}");
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -200,6 +211,15 @@ impl Server {
         panic!("server never said it was listening");
     }
 
+    /// Sends SIGHUP: the server reloads its petition (and certificate).
+    pub fn hup(&self) {
+        let sent = std::process::Command::new("kill")
+            .args(["-HUP", &self.child.id().to_string()])
+            .status()
+            .expect("running kill");
+        assert!(sent.success(), "kill -HUP failed");
+    }
+
     pub fn output(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
@@ -278,8 +298,8 @@ impl Server {
 
     /// The public count once every signature acknowledged so far is
     /// published: `/count` moves once per batch of the log.
+    /// `/count` now: every acknowledged signature, published or not yet.
     pub fn count(&self) -> u64 {
-        wait_for_batch();
         let r = self.get("/count");
         assert_eq!(r.status, 200);
         r.json()["count"].as_u64().unwrap()
@@ -592,13 +612,17 @@ pub fn export_lines(path: &Path) -> (String, Vec<String>) {
 /// verifies (counts and SHA-256 recomputed), as a forger or a broken tool would.
 pub fn write_export(path: &Path, header: &str, lines: &[String]) {
     use sha2::{Digest, Sha256};
+    let v1 = header.contains("\"v\":1,");
     let mut hash = Sha256::new();
+    if !v1 {
+        hash.update(format!("{header}\n").as_bytes());
+    }
     for line in lines {
         hash.update(format!("{line}\n").as_bytes());
     }
     let records = lines.iter().filter(|l| l.starts_with("{\"id\":")).count();
     let withdrawn = lines.len() - records;
-    let counts = if header.contains("\"v\":1,") {
+    let counts = if v1 {
         format!("\"count\":{records}")
     } else {
         format!("\"count\":{records},\"withdrawn\":{withdrawn}")
@@ -665,4 +689,108 @@ pub fn tor_proxy_line(circuit: u32) -> String {
         circuit & 0xffff,
         1024 + circuit % 60000
     )
+}
+
+// ---------------------------------------------------------------- sealed in a browser
+
+/// The signer's part as a signer's browser seals it (static/sign.js does the
+/// same with typage): the padded signer JSON, sealed to `recipients` (age1…
+/// keys) with the age crate, as base64url. Returns the sealed bytes too.
+pub fn seal_as_a_browser(
+    recipients: &[&str],
+    slug: &str,
+    fields: &[(String, String)],
+    public: bool,
+) -> (String, Vec<u8>) {
+    use std::io::Write as _;
+    let mut form = undersign::record::SignForm::default();
+    for (k, v) in fields {
+        match k.as_str() {
+            "first_name" => form.first_name.push_str(v),
+            "last_name" => form.last_name.push_str(v),
+            "affiliation" => form.affiliation.push_str(v),
+            "email" => form.email.push_str(v),
+            _ => {}
+        }
+    }
+    form.consent = true;
+    form.public = public;
+    let required = undersign::record::Required {
+        first_name: false,
+        last_name: false,
+        name: false,
+        affiliation: false,
+        email: false,
+    };
+    let signature = undersign::record::Signature::parse(&form, &required).expect("a valid signer");
+    let part = signature.to_signer_json(slug).unwrap();
+    let keys: Vec<age::x25519::Recipient> = recipients.iter().map(|r| r.parse().unwrap()).collect();
+    let encryptor =
+        age::Encryptor::with_recipients(keys.iter().map(|k| k as &dyn age::Recipient)).unwrap();
+    let mut sealed = Vec::new();
+    let mut w = encryptor.wrap_output(&mut sealed).unwrap();
+    w.write_all(&part).unwrap();
+    w.finish().unwrap();
+    (data_encoding::BASE64URL_NOPAD.encode(&sealed), sealed)
+}
+
+/// A sealed form: the sealed part, consent, and nothing of the signer in the clear.
+pub fn sealed_form(sealed: &str) -> Vec<(String, String)> {
+    vec![
+        ("sealed".into(), sealed.into()),
+        ("consent".into(), "yes".into()),
+        ("lang".into(), "en".into()),
+    ]
+}
+
+/// Pulls the age files out of an export, without our code.
+pub fn export_ciphertexts(path: &Path) -> Vec<Vec<u8>> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| {
+            v["age"]
+                .as_str()
+                .map(|a| data_encoding::BASE64.decode(a.as_bytes()).unwrap())
+        })
+        .collect()
+}
+
+/// `clients` threads sign one after another through a fresh connection each,
+/// until the server is gone (killed); returns each acknowledged signature's
+/// email and receipt code.
+pub fn sign_until_gone(addr: &str, clients: usize, tag: &str) -> Vec<(String, String)> {
+    use std::sync::{Arc, Mutex};
+    let acked = Arc::new(Mutex::new(Vec::new()));
+    let threads: Vec<_> = (0..clients)
+        .map(|c| {
+            let (acked, addr, tag) = (acked.clone(), addr.to_string(), tag.to_string());
+            std::thread::spawn(move || {
+                for i in 0..100_000 {
+                    let email = format!("{tag}-{c}-{i}@example.org");
+                    let body = form(&pairs(&signer("Kill", &format!("{c}-{i}"), "", &email)));
+                    let r = request(
+                        &addr,
+                        "POST",
+                        "/sign",
+                        &[
+                            ("Content-Type", "application/x-www-form-urlencoded"),
+                            ("Accept", "application/json"),
+                        ],
+                        body.as_bytes(),
+                    );
+                    match r.receipt() {
+                        Some(code) => acked.lock().unwrap().push((email, code)),
+                        None if r.status == 0 => return,
+                        None => panic!("unexpected answer {}: {}", r.status, r.text()),
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    Arc::try_unwrap(acked).unwrap().into_inner().unwrap()
 }
