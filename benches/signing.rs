@@ -14,6 +14,10 @@
 //! * sign + pow: one recipient again, on a fresh server whose proof-of-work is
 //!   on at 0 bits: each client fetches the page, answers its challenge and signs
 //!   with it, as a browser with JavaScript does; the server verifies every answer;
+//! * browser-sealed: one recipient again, on a fresh server, every body sealed
+//!   ahead of the run as the page's script seals it (no X25519 on the clients
+//!   during the run); the server checks each sealed part's age header and
+//!   length and seals the record around it, as for a server-sealed signature;
 //! * pow verify: the library's `Pow::verify`, alone on one thread, set against
 //!   the server CPU one signature costs (the issue asks for well under 5%).
 //!
@@ -29,7 +33,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use common::bound::{self, encrypt_throughput};
-use common::load::{Load, Target, preflight, run_load};
+use common::load::{Load, Target, preflight, run_load, set_sealed_pool};
 use common::server::{Server, keygen};
 use undersign::guard::pow::{self, Pow, Verdict};
 use undersign::guard::unix_now;
@@ -304,40 +308,58 @@ fn stored_in(data: &std::path::Path) -> u64 {
     undersign::store::Store::open(data).map_or(0, |s| s.count())
 }
 
-/// Signing with proof-of-work on: one recipient, a fresh key, data dir and server.
-struct PowRun {
+/// A variant of one-recipient signing on its own fresh key, data dir and
+/// server: with proof-of-work on, or with bodies sealed as a browser seals them.
+struct VariantRun {
     sign: Load,
     /// As in [`Outcome::stored`].
     stored: (u64, u64),
     server_exit: String,
+    /// As in [`Outcome::server_cpu_us`].
+    server_cpu_us: f64,
 }
 
-fn run_pow(rt: &tokio::runtime::Runtime, settings: &Settings, measure: Duration) -> PowRun {
+/// Distinct sealed bodies made before the sealed run (a second of X25519).
+const SEALED_POOL: usize = 8192;
+/// The example petition's slug, which a browser-sealed part names.
+const EXAMPLE_SLUG: &str = "rights-not-raids";
+
+fn run_variant(
+    rt: &tokio::runtime::Runtime,
+    settings: &Settings,
+    measure: Duration,
+    target: Target,
+) -> VariantRun {
     let dir = tempfile::tempdir().expect("creating a temp dir");
     let recipients_text = keygen(dir.path(), "identity-0.txt") + "\n";
     let recipients_file = dir.path().join("recipients.txt");
     std::fs::write(&recipients_file, &recipients_text).expect("writing the recipients file");
+    let (tail, what) = match target {
+        Target::SignPow => (POW_LIMITS, "sign + pow"),
+        Target::SignSealed => {
+            set_sealed_pool(&recipients_text, EXAMPLE_SLUG, SEALED_POOL);
+            ("", "sign, browser-sealed")
+        }
+        Target::Sign | Target::Health => unreachable!("not a variant"),
+    };
     let data = dir.path().join("data");
-    let server = Server::start(&data, &recipients_file, POW_LIMITS);
+    let server = Server::start(&data, &recipients_file, tail);
     let addr = server.addr;
-    rt.block_on(preflight(addr, Target::SignPow));
+    rt.block_on(preflight(addr, target));
     eprintln!(
-        "bench: sign + pow, 1 recipient, {} clients, {WARMUP:?} warm-up + {measure:?}",
+        "bench: {what}, 1 recipient, {} clients, {WARMUP:?} warm-up + {measure:?}",
         settings.clients
     );
-    let sign = rt.block_on(run_load(
-        addr,
-        Target::SignPow,
-        settings.clients,
-        WARMUP,
-        measure,
-    ));
+    let cpu_before = server.cpu();
+    let sign = rt.block_on(run_load(addr, target, settings.clients, WARMUP, measure));
+    let server_cpu_us = (server.cpu() - cpu_before).as_secs_f64() * 1e6 / sign.ok_all.max(1) as f64;
     let server_exit = server.stop();
     let stored = (stored_in(&data), sign.ok_all + 1);
-    PowRun {
+    VariantRun {
         sign,
         stored,
         server_exit,
+        server_cpu_us,
     }
 }
 
@@ -420,7 +442,13 @@ fn main() {
     let three = settings
         .three_recipients
         .then(|| run_config(&rt, &settings, 3, false));
-    let pow_run = run_pow(&rt, &settings, settings.measure.min(POW_SECS));
+    let pow_run = run_variant(
+        &rt,
+        &settings,
+        settings.measure.min(POW_SECS),
+        Target::SignPow,
+    );
+    let sealed_run = run_variant(&rt, &settings, settings.measure, Target::SignSealed);
     // Last, with no server running, so nothing competes for this one thread.
     eprintln!("bench: pow verify, 2 x {VERIFY_COUNT} challenges on one thread");
     let verify = pow_verify_cost();
@@ -454,6 +482,7 @@ fn main() {
         load_row(&format!("sign, {n} {}", plural(n)), &o.sign);
     }
     load_row("sign + pow, 1 recipient", &pow_run.sign);
+    load_row("sign, browser-sealed, 1", &sealed_run.sign);
     load_row("bare GET /healthz", bare);
     for o in &outcomes {
         let n = o.recipients;
@@ -490,6 +519,21 @@ fn main() {
     println!(
         "  sign + pow, 1 recipient: {:.2} of signing without pow (each signature also fetches the page)",
         pow_run.sign.per_s() / one.sign.per_s()
+    );
+    notes("sign, browser-sealed, 1", &sealed_run.sign);
+    stored_notes(
+        "sign, browser-sealed, 1",
+        sealed_run.stored,
+        &sealed_run.server_exit,
+    );
+    println!(
+        "  sign, browser-sealed, 1: {:.2} of server-sealed signing; server CPU {:.1} µs per \
+         signature against {:.1} (the server opens no signer's field: it checks the sealed \
+         part's age header and length, then seals the record's first line and the sealed \
+         part for the store, X25519 once per recipient as before)",
+        sealed_run.sign.per_s() / one.sign.per_s(),
+        sealed_run.server_cpu_us,
+        one.server_cpu_us,
     );
     notes("bare", bare);
     let batches: Vec<String> = verify
@@ -539,6 +583,12 @@ fn main() {
         "pow_on: signing_per_s={:.0} p99_ms={:.2}",
         pow_run.sign.per_s(),
         pow_run.sign.percentile_ms(99.0)
+    );
+    println!(
+        "browser_sealed: signing_per_s={:.0} p99_ms={:.2} server_cpu_us={:.1}",
+        sealed_run.sign.per_s(),
+        sealed_run.sign.percentile_ms(99.0),
+        sealed_run.server_cpu_us
     );
     println!("{}", summary(&one, bare));
 }

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use tokio::net::TcpStream;
@@ -24,7 +24,63 @@ pub enum Target {
     Sign,
     /// Sign with a solved challenge from a freshly fetched page.
     SignPow,
+    /// Sign with a body sealed as a browser seals it ([`set_sealed_pool`]):
+    /// the server checks the age header and seals only its own facts.
+    SignSealed,
     Health,
+}
+
+/// Signer parts sealed before the load, as a browser seals them, so the
+/// clients spend no X25519 on the cores the server needs; each request takes
+/// the next one (a sealed body carries no form token: sending one again just
+/// stores another record).
+static SEALED: OnceLock<Vec<String>> = OnceLock::new();
+static NEXT_SEALED: AtomicU64 = AtomicU64::new(0);
+
+/// Seals `n` signer parts (distinct names and emails) to `recipients` (one
+/// `age1…` key per line) for `petition`, as the page's script does, and keeps
+/// them for [`Target::SignSealed`]. Only the first call sets the pool.
+pub fn set_sealed_pool(recipients: &str, petition: &str, n: usize) {
+    use rayon::prelude::*;
+    use std::io::Write as _;
+    use undersign::record::{Required, SignForm, Signature};
+    let keys: Vec<age::x25519::Recipient> = recipients
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.trim().parse().expect("an age1 recipient"))
+        .collect();
+    let required = Required {
+        first_name: false,
+        last_name: false,
+        name: false,
+        affiliation: false,
+        email: false,
+    };
+    let bodies = (0..n)
+        .into_par_iter()
+        .map(|i| {
+            // SignForm wipes itself on drop, so it is filled in place.
+            let mut form = SignForm::default();
+            form.first_name.push_str(&format!("Ada{i}"));
+            form.last_name.push_str(&format!("Sealed{i}"));
+            form.affiliation
+                .push_str(&format!("Loopback Collective {i}"));
+            form.email.push_str(&format!("ada.{i}@example.org"));
+            form.consent = true;
+            form.public = i % 2 == 0;
+            let signature = Signature::parse(&form, &required).expect("a valid signer");
+            let part = signature.to_signer_json(petition).expect("a padded part");
+            let encryptor =
+                age::Encryptor::with_recipients(keys.iter().map(|k| k as &dyn age::Recipient))
+                    .expect("recipients");
+            let mut sealed = Vec::new();
+            let mut w = encryptor.wrap_output(&mut sealed).expect("sealing");
+            w.write_all(&part).expect("sealing");
+            w.finish().expect("sealing");
+            data_encoding::BASE64URL_NOPAD.encode(&sealed)
+        })
+        .collect();
+    let _ = SEALED.set(bodies);
 }
 
 impl Target {
@@ -42,6 +98,12 @@ impl Target {
                 // The token is hex digits and dots: safe in a form body as is.
                 Ok(format!("&challenge={token}&pow={answer}"))
             }
+            Target::SignSealed => {
+                let pool = SEALED.get().ok_or("no sealed pool: call set_sealed_pool")?;
+                let i = NEXT_SEALED.fetch_add(1, Ordering::Relaxed) as usize % pool.len();
+                // base64url: safe in a form body as is.
+                Ok(format!("sealed={}&consent=yes&lang=en", pool[i]))
+            }
             Target::Sign | Target::Health => Ok(String::new()),
         }
     }
@@ -50,6 +112,14 @@ impl Target {
     /// `fields` (from [`Target::prepare`]) is appended to a sign form.
     pub fn request(self, addr: SocketAddr, client: usize, seq: u64, fields: &str) -> Vec<u8> {
         match self {
+            Target::SignSealed => format!(
+                "POST /sign HTTP/1.1\r\nHost: {addr}\r\n\
+                 Content-Type: application/x-www-form-urlencoded\r\n\
+                 Accept: application/json\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{fields}",
+                fields.len()
+            )
+            .into_bytes(),
             Target::Sign | Target::SignPow => {
                 let body = format!(
                     "first_name=Ada{client}&last_name=Bench{seq}&affiliation=Loopback+Collective+{client}\
@@ -79,7 +149,9 @@ impl Target {
             return Err(format!("HTTP {status}"));
         }
         match self {
-            Target::Sign | Target::SignPow if !contains(body, b"\"receipt\"") => {
+            Target::Sign | Target::SignPow | Target::SignSealed
+                if !contains(body, b"\"receipt\"") =>
+            {
                 Err("200 without a receipt".into())
             }
             Target::Health if !body.starts_with(b"ok") => Err("200 without `ok`".into()),
