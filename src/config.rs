@@ -46,6 +46,8 @@ pub struct Config {
     pub onion_proxy_protocol: bool,
     /// The public log of signatures (`[log]`).
     pub log: LogConfig,
+    /// How the data folder is opened (`[storage]`).
+    pub storage: crate::store::Options,
 }
 
 /// `[log]`: the public, append-only log of signatures (src/tlog).
@@ -282,7 +284,18 @@ struct RawConfig {
     hcaptcha: Option<Spanned<HcaptchaConfig>>,
     #[serde(default)]
     log: RawLog,
+    #[serde(default)]
+    storage: RawStorage,
 }
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawStorage {
+    cache_mb: Option<Spanned<i64>>,
+}
+
+/// The largest `[storage] cache_mb`: 64 GiB, more than any server this runs on.
+pub const CACHE_MB_MAX: u64 = 65_536;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -665,6 +678,20 @@ impl Config {
             p => p.is_some_and(|p| p.into_inner()),
         };
         let log = log_config(raw.log, onion.as_deref(), at)?;
+        let storage = match raw.storage.cache_mb {
+            None => crate::store::Options::default(),
+            Some(c) if (1..=CACHE_MB_MAX as i64).contains(c.get_ref()) => crate::store::Options {
+                cache_bytes: (*c.get_ref() as u64) << 20,
+            },
+            Some(c) => {
+                return Err(at(
+                    Some(c.span()),
+                    format!(
+                        "cache_mb must be 1 to {CACHE_MB_MAX} (megabytes of memory for the storage cache)"
+                    ),
+                ));
+            }
+        };
         Ok(Config {
             listen: s
                 .listen
@@ -700,6 +727,7 @@ impl Config {
             onion_listen,
             onion_proxy_protocol,
             log,
+            storage,
         })
     }
 }
@@ -1171,6 +1199,20 @@ contact = "hello@example.org"
         ))
         .unwrap();
         assert_eq!(c.log.origin("s"), format!("{onion}/s"));
+    }
+
+    #[test]
+    fn the_storage_cache_has_a_default_and_a_checked_size() {
+        let c = parse(GOOD).unwrap();
+        assert_eq!(c.storage.cache_bytes, crate::store::DEFAULT_CACHE_MB << 20);
+        let c = parse(&format!("{GOOD}\n[storage]\ncache_mb = 64\n")).unwrap();
+        assert_eq!(c.storage.cache_bytes, 64 << 20);
+        for bad in ["0", "-1", "65537"] {
+            let err = error_of(&format!("{GOOD}\n[storage]\ncache_mb = {bad}\n"));
+            assert!(err.contains("cache_mb must be 1 to 65536"), "{bad}: {err}");
+        }
+        let err = error_of(&format!("{GOOD}\n[storage]\ncache = 64\n"));
+        assert!(err.contains("cache_mb"), "{err}");
     }
 
     #[test]

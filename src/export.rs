@@ -61,11 +61,15 @@ impl Header {
     }
 }
 
-#[derive(Serialize, Deserialize)]
+/// Borrowed from the line read (no escapes in hex or base64), so the
+/// few KiB of base64 are decoded in place rather than copied first.
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RecordLine {
-    id: String,
-    age: String,
+struct RecordLine<'a> {
+    #[serde(borrow)]
+    id: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    age: std::borrow::Cow<'a, str>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -333,7 +337,7 @@ impl<R: BufRead> Reader<R> {
             let record_id = RecordId::from_hex(&line.id)?;
             let ct = B64.decode(line.age.as_bytes()).ok()?;
             return Some(Item::Record(Entry {
-                id: line.id,
+                id: line.id.into_owned(),
                 ciphertext: Ciphertext(ct),
                 record_id,
             }));

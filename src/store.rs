@@ -1,37 +1,66 @@
 //! The only module that touches sled (with its neighbour `tlog_store`, whose
-//! trees it opens): sealed records in, sealed records out.
+//! trees it opens) and the record files: sealed records in, sealed records out.
 //!
-//! Trees: `signatures` (record id → age file), `withdrawn` (record id → nothing:
-//! the ids signers withdrew, so exports can carry the withdrawal to every copy
-//! of the record), `meta` (schema version, petition slug, recipients
-//! fingerprint), plus the public log's trees ([`crate::tlog_store::Trees`]).
-//! Nothing here ever sees plaintext.
+//! What the data folder holds (schema 2):
+//! - `records/<size>`: the age files, each in a fixed-size slot ([`slots`]);
+//! - `index`: record id → its slot, packed by the id's first two bytes
+//!   ([`buckets`]);
+//! - `withdrawn_ids`: the ids signers withdrew (whether or not this folder held
+//!   the record), packed the same way, so exports carry each withdrawal to
+//!   every copy of the record;
+//! - `slot_map`: a bit per slot, taken or free;
+//! - `meta`: schema version, petition slug, recipients fingerprint, the number
+//!   of records stored (so a start counts nothing), the last purge;
+//! - the public log's trees ([`crate::tlog_store::Trees`]).
+//!
+//! Why the records left sled: memory and disk that grow with each record
+//! (see [`slots`] and [`buckets`]; the measured figures are in
+//! docs/operations.md, "Capacity"). A folder of schema 1 (records in sled's
+//! `signatures` tree, withdrawals in `withdrawn`) is moved over at its first
+//! start, a chunk at a time, resumably. Nothing here ever sees plaintext.
 //!
 //! Writes go through one [`Committer`] thread (group commit): it takes every
-//! waiting operation off a channel, applies them as one sled batch, flushes
-//! once, `fdatasync`s sled's files, and only then answers each waiter. sled
-//! 0.34's own `flush` ends in `sync_file_range`, which survives a killed
-//! process but not a power cut on a disk with a write-back cache.
+//! waiting operation off a channel, writes the batch's records into free
+//! slots and `fdatasync`s their file, then applies the index, withdrawals,
+//! slot bits, count and public-log entries as one sled transaction, flushes,
+//! `fdatasync`s sled's files, and only then answers each waiter. The records
+//! are on disk before any index entry points at them, so no crash leaves an
+//! entry without its record. sled 0.34's own `flush` ends in
+//! `sync_file_range`, which survives a killed process but not a power cut on
+//! a disk with a write-back cache.
 //!
 //! The first failed write is final: the store refuses every later one and
 //! says so ([`Store::failure`]). After a failed `fdatasync` Linux may drop the
 //! unwritten pages and report a later sync as successful over the hole
 //! (PostgreSQL's "fsyncgate"), so nothing written afterwards could be trusted.
 
+mod buckets;
+mod slots;
+
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use sha2::{Digest, Sha256};
+use sled::transaction::{
+    ConflictableTransactionError, TransactionError, Transactional, TransactionalTree,
+};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::export;
 use crate::receipt::RecordId;
 use crate::seal::Ciphertext;
+use buckets::Bucket;
+use slots::{LOC_BYTES, Loc, SlotError, Slots};
 
-const SCHEMA: &[u8] = b"1";
+const SCHEMA: &[u8] = b"2";
+/// Records inside sled: moved into slots at the first start.
+const SCHEMA_1: &[u8] = b"1";
+/// Records moved per transaction when a schema-1 folder is upgraded.
+const MIGRATE_CHUNK: usize = 1024;
 
 /// What went wrong in storage. Never carries record contents.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +94,18 @@ fn write_err(e: impl std::fmt::Display) -> StoreError {
     StoreError::Write(e.to_string())
 }
 
+impl From<SlotError> for StoreError {
+    fn from(e: SlotError) -> Self {
+        write_err(e)
+    }
+}
+
+impl From<buckets::Damaged> for StoreError {
+    fn from(e: buckets::Damaged) -> Self {
+        write_err(e)
+    }
+}
+
 impl StoreError {
     /// The same failure again, for each waiter of a batch.
     fn again(&self) -> StoreError {
@@ -76,16 +117,47 @@ impl StoreError {
     }
 }
 
+/// How to open a data folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// sled's page cache, in bytes: the store's main use of memory. It holds
+    /// the index and the log, never a record (those are read from their files
+    /// only by exports and purges).
+    pub cache_bytes: u64,
+}
+
+/// The default of `[storage] cache_mb`.
+pub const DEFAULT_CACHE_MB: u64 = 8;
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            cache_bytes: DEFAULT_CACHE_MB << 20,
+        }
+    }
+}
+
 /// The opened data folder.
 pub struct Store {
     db: sled::Db,
-    signatures: sled::Tree,
+    index: sled::Tree,
     withdrawn: sled::Tree,
+    slot_map: sled::Tree,
     meta: sled::Tree,
+    slots: Slots,
+    /// Shared by an export while it reads one bucket and its slots; taken
+    /// whole by a commit that frees slots, until they are wiped and free: an
+    /// export never reads a slot that was meanwhile given to another record.
+    reuse: RwLock<()>,
     dir: PathBuf,
     /// sled's segment log, kept open so each batch's `fdatasync` costs no `open`.
     log: File,
+    /// sled's blob files already synced, with their length then.
+    synced_blobs: Mutex<HashMap<std::ffi::OsString, u64>>,
     count: AtomicU64,
+    /// A committer runs: an export may then race new records, so its tally
+    /// is no check of the stored count.
+    writing: AtomicBool,
     /// Why the first failed write failed; set once, never cleared.
     failure: OnceLock<String>,
     /// Tells whoever waits in [`Store::failed`] that `failure` is set.
@@ -100,9 +172,89 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// A transaction's failure that is not a conflict: the store is damaged.
+type Abort = ConflictableTransactionError<String>;
+
+fn damaged(e: impl std::fmt::Display) -> Abort {
+    ConflictableTransactionError::Abort(e.to_string())
+}
+
+fn tx_err(e: TransactionError<String>) -> StoreError {
+    match e {
+        TransactionError::Storage(e) => write_err(e),
+        TransactionError::Abort(why) => StoreError::Write(why),
+    }
+}
+
+/// The buckets one transaction touches, read once and written once.
+struct Touched<'a> {
+    tree: &'a TransactionalTree,
+    payload: usize,
+    buckets: HashMap<[u8; 2], Bucket>,
+}
+
+impl<'a> Touched<'a> {
+    fn new(tree: &'a TransactionalTree, payload: usize) -> Self {
+        Touched {
+            tree,
+            payload,
+            buckets: HashMap::new(),
+        }
+    }
+
+    fn bucket(&mut self, id: &RecordId) -> Result<&mut Bucket, Abort> {
+        let key = buckets::key(id);
+        if !self.buckets.contains_key(&key) {
+            let stored = self.tree.get(key)?;
+            let b = Bucket::read(key, self.payload, stored.as_deref()).map_err(damaged)?;
+            self.buckets.insert(key, b);
+        }
+        Ok(self.buckets.get_mut(&key).expect("just inserted"))
+    }
+
+    fn write(self) -> Result<(), Abort> {
+        for (key, b) in &self.buckets {
+            match b.stored() {
+                Some(v) => self.tree.insert(&key[..], v)?,
+                None => self.tree.remove(&key[..])?,
+            };
+        }
+        Ok(())
+    }
+}
+
+fn get_u64(tree: &TransactionalTree, key: &str) -> Result<u64, Abort> {
+    match tree.get(key)? {
+        None => Ok(0),
+        Some(v) => {
+            Ok(u64::from_be_bytes(v.as_ref().try_into().map_err(|_| {
+                damaged(format!("the stored {key} is malformed"))
+            })?))
+        }
+    }
+}
+
+/// The effect of one committed batch.
+struct Applied {
+    /// Per op: whether it found its record (inserts always do).
+    results: Vec<bool>,
+    /// Slots whose records are gone.
+    freed: Vec<Loc>,
+    /// Records stored now, minus before.
+    delta: i64,
+    /// Entries added to the public log's pending tree.
+    logged: u64,
+}
+
 impl Store {
-    /// Opens (or creates, mode 0700) the data folder.
+    /// Opens (or creates, mode 0700) the data folder with the default options.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        Store::open_with(dir, &Options::default())
+    }
+
+    /// Opens (or creates, mode 0700) the data folder. A schema-1 folder is
+    /// upgraded first (once; this takes a while for a large one).
+    pub fn open_with(dir: &Path, options: &Options) -> Result<Store, StoreError> {
         let shown = dir.display().to_string();
         let open_err = |reason: String| StoreError::Open {
             path: shown.clone(),
@@ -118,7 +270,7 @@ impl Store {
         }
         let db = sled::Config::new()
             .path(dir)
-            .mode(sled::Mode::HighThroughput)
+            .cache_capacity(options.cache_bytes)
             // We flush ourselves, once per batch, and follow it with fdatasync.
             .flush_every_ms(None)
             .open()
@@ -128,42 +280,158 @@ impl Store {
                 }
                 other => open_err(other.to_string()),
             })?;
-        let signatures = db
-            .open_tree("signatures")
-            .map_err(|e| open_err(e.to_string()))?;
-        let withdrawn = db
-            .open_tree("withdrawn")
-            .map_err(|e| open_err(e.to_string()))?;
-        let meta = db.open_tree("meta").map_err(|e| open_err(e.to_string()))?;
+        let tree = |name: &str| db.open_tree(name).map_err(|e| open_err(e.to_string()));
+        let (index, withdrawn, slot_map, meta) = (
+            tree("index")?,
+            tree("withdrawn_ids")?,
+            tree("slot_map")?,
+            tree("meta")?,
+        );
         let public_log =
             crate::tlog_store::Trees::open(&db).map_err(|e| open_err(e.to_string()))?;
-        match meta.get("schema").map_err(|e| open_err(e.to_string()))? {
+        let legacy = db
+            .tree_names()
+            .iter()
+            .any(|n| n.as_ref() == b"signatures" || n.as_ref() == b"withdrawn");
+        let upgrade = match meta.get("schema").map_err(|e| open_err(e.to_string()))? {
+            None if legacy => true,
             None => {
                 meta.insert("schema", SCHEMA)
                     .map_err(|e| open_err(e.to_string()))?;
+                false
             }
-            Some(v) if v.as_ref() == SCHEMA => {}
+            Some(v) if v.as_ref() == SCHEMA => false,
+            Some(v) if v.as_ref() == SCHEMA_1 => true,
             Some(_) => return Err(StoreError::Schema(shown)),
-        }
+        };
+        let persisted: Vec<(sled::IVec, sled::IVec)> = slot_map
+            .iter()
+            .collect::<Result<_, _>>()
+            .map_err(|e| open_err(e.to_string()))?;
+        let slots = Slots::open(
+            &dir.join("records"),
+            persisted.iter().map(|(k, v)| (&k[..], &v[..])),
+        )
+        .map_err(|e| open_err(e.to_string()))?;
+        let count = match meta.get("count").map_err(|e| open_err(e.to_string()))? {
+            None => 0,
+            Some(v) => u64::from_be_bytes(
+                v.as_ref()
+                    .try_into()
+                    .map_err(|_| open_err("the stored count is malformed".into()))?,
+            ),
+        };
         let log = File::open(dir.join("db")).map_err(|e| open_err(e.to_string()))?;
         let store = Store {
-            count: AtomicU64::new(signatures.len() as u64),
             db,
-            signatures,
+            index,
             withdrawn,
+            slot_map,
             meta,
+            slots,
+            reuse: RwLock::new(()),
             dir: dir.to_path_buf(),
             log,
+            synced_blobs: Mutex::new(HashMap::new()),
+            count: AtomicU64::new(count),
+            writing: AtomicBool::new(false),
             failure: OnceLock::new(),
             failed: watch::Sender::new(false),
             public_log,
         };
+        if upgrade {
+            store.upgrade().map_err(|e| open_err(e.to_string()))?;
+        }
         store.sync().map_err(|e| open_err(e.to_string()))?;
         // New files' directory entries must be durable too.
         File::open(dir)
             .and_then(|d| d.sync_all())
             .map_err(|e| open_err(e.to_string()))?;
         Ok(store)
+    }
+
+    /// Moves a schema-1 folder's records into slots and its withdrawals into
+    /// buckets, a chunk per transaction: a crash midway leaves every record in
+    /// exactly one place, and the next start carries on.
+    fn upgrade(&self) -> Result<(), StoreError> {
+        let old = self.db.open_tree("signatures").map_err(write_err)?;
+        let mut buf = Vec::new();
+        loop {
+            let chunk: Vec<(sled::IVec, sled::IVec)> = old
+                .iter()
+                .take(MIGRATE_CHUNK)
+                .collect::<Result<_, _>>()
+                .map_err(write_err)?;
+            if chunk.is_empty() {
+                break;
+            }
+            let mut placed = Vec::with_capacity(chunk.len());
+            for (k, v) in &chunk {
+                let id = RecordId(
+                    k.as_ref()
+                        .try_into()
+                        .map_err(|_| StoreError::Write("a stored key is malformed".into()))?,
+                );
+                let loc = self.slots.take(v.len())?;
+                self.slots.write(loc, &id, v, &mut buf)?;
+                placed.push((id, loc));
+            }
+            self.slots
+                .sync(placed.iter().map(|(_, l)| l.size))
+                .map_err(write_err)?;
+            (&old, &self.index, &self.slot_map, &self.meta)
+                .transaction(|(old, index, slot_map, meta)| {
+                    let mut touched = Touched::new(index, LOC_BYTES);
+                    let mut added = 0;
+                    for (id, loc) in &placed {
+                        old.remove(&id.0[..])?;
+                        if touched.bucket(id)?.insert(id, &loc.to_bytes()).is_none() {
+                            added += 1;
+                        }
+                    }
+                    touched.write()?;
+                    for (_, loc) in &placed {
+                        slot_map
+                            .insert(&loc.chunk_key()[..], &self.slots.chunk_image(*loc, &[])[..])?;
+                    }
+                    let count = get_u64(meta, "count")? + added;
+                    meta.insert("count", &count.to_be_bytes()[..])?;
+                    Ok(count)
+                })
+                .map(|count| self.count.store(count, Ordering::Relaxed))
+                .map_err(tx_err)?;
+            self.durable()?;
+        }
+        let old = self.db.open_tree("withdrawn").map_err(write_err)?;
+        loop {
+            let chunk: Vec<sled::IVec> = old
+                .iter()
+                .keys()
+                .take(4 * MIGRATE_CHUNK)
+                .collect::<Result<_, _>>()
+                .map_err(write_err)?;
+            if chunk.is_empty() {
+                break;
+            }
+            (&old, &self.withdrawn)
+                .transaction(|(old, withdrawn)| {
+                    let mut touched = Touched::new(withdrawn, 0);
+                    for k in &chunk {
+                        old.remove(k)?;
+                        if let Ok(id) = <[u8; 32]>::try_from(k.as_ref()) {
+                            touched.bucket(&RecordId(id))?.insert(&RecordId(id), &[]);
+                        }
+                    }
+                    touched.write()
+                })
+                .map_err(tx_err)?;
+            self.durable()?;
+        }
+        for name in ["signatures", "withdrawn"] {
+            self.db.drop_tree(name).map_err(write_err)?;
+        }
+        self.meta.insert("schema", SCHEMA).map_err(write_err)?;
+        self.durable()
     }
 
     /// Ties the folder to one petition, and records the current recipients.
@@ -193,18 +461,34 @@ impl Store {
         Ok(old.is_some_and(|o| o.as_ref() != recipients.as_bytes()))
     }
 
-    /// Signatures currently stored (acknowledged, not withdrawn).
+    /// Signatures currently stored (acknowledged, not withdrawn): kept with
+    /// the records, in the same transactions, so no start has to count them.
     pub fn count(&self) -> u64 {
         self.count.load(Ordering::Relaxed)
     }
 
+    fn index_get(&self, id: &RecordId) -> Result<Option<Loc>, StoreError> {
+        let key = buckets::key(id);
+        let stored = self.index.get(key).map_err(write_err)?;
+        let bucket = Bucket::read(key, LOC_BYTES, stored.as_deref())?;
+        match bucket.get(id) {
+            None => Ok(None),
+            Some(b) => Ok(Some(Loc::from_bytes(b).ok_or(buckets::Damaged)?)),
+        }
+    }
+
     pub fn contains(&self, id: &RecordId) -> Result<bool, StoreError> {
-        self.signatures.contains_key(id.0).map_err(write_err)
+        Ok(self.index_get(id)?.is_some())
     }
 
     /// Record ids withdrawn here (whether or not this folder held the record).
     pub fn withdrawn_count(&self) -> u64 {
-        self.withdrawn.len() as u64
+        self.withdrawn
+            .iter()
+            .values()
+            .filter_map(Result::ok)
+            .map(|v| buckets::count(&v, 0) as u64)
+            .sum()
     }
 
     /// Why writing failed, once it has: from then on nothing is written.
@@ -249,14 +533,18 @@ impl Store {
     /// Deletes exactly the given records, all or none: every one must be
     /// stored with exactly the bytes whose SHA-256 is given, so an export whose
     /// ciphertexts were swapped or replaced deletes nothing. The withdrawn ids
-    /// stay. Durable before it returns. Gives (deleted, remaining).
+    /// stay. Durable before it returns, and the freed slots wiped. Gives
+    /// (deleted, remaining).
     pub fn purge(&self, held: &[(RecordId, [u8; 32])], now: u64) -> Result<(u64, u64), StoreError> {
         let (mut missing, mut differ) = (0, 0);
         for (id, sha256) in held {
-            match self.signatures.get(id.0).map_err(write_err)? {
+            match self.index_get(id)? {
                 None => missing += 1,
-                Some(stored) if Sha256::digest(&stored).as_slice() != sha256 => differ += 1,
-                Some(_) => {}
+                Some(loc) => match self.slots.read(loc, id) {
+                    Ok(stored) if Sha256::digest(&stored).as_slice() == sha256 => {}
+                    Ok(_) | Err(SlotError::Damaged) => differ += 1,
+                    Err(e) => return Err(e.into()),
+                },
             }
         }
         if missing > 0 {
@@ -265,28 +553,141 @@ impl Store {
         if differ > 0 {
             return Err(StoreError::Differs(differ));
         }
-        let mut batch = sled::Batch::default();
-        for (id, _) in held {
-            batch.remove(&id.0);
-        }
-        self.signatures.apply_batch(batch).map_err(write_err)?;
-        self.meta
-            .insert("purged_at", &now.to_be_bytes())
+        let freed = (&self.index, &self.slot_map, &self.meta)
+            .transaction(|(index, slot_map, meta)| {
+                let mut touched = Touched::new(index, LOC_BYTES);
+                let mut freed = Vec::with_capacity(held.len());
+                for (id, _) in held {
+                    // Verified above, and nothing else writes meanwhile: only
+                    // an id listed twice is gone already.
+                    if let Some(old) = touched.bucket(id)?.remove(id) {
+                        freed.push(Loc::from_bytes(&old).ok_or_else(|| damaged(buckets::Damaged))?);
+                    }
+                }
+                touched.write()?;
+                let mut chunks: Vec<Loc> = freed.clone();
+                chunks.sort_unstable_by_key(|l| l.chunk_key());
+                chunks.dedup_by_key(|l| l.chunk_key());
+                for loc in chunks {
+                    slot_map.insert(
+                        &loc.chunk_key()[..],
+                        &self.slots.chunk_image(loc, &freed)[..],
+                    )?;
+                }
+                let count = get_u64(meta, "count")?.saturating_sub(freed.len() as u64);
+                meta.insert("count", &count.to_be_bytes()[..])?;
+                meta.insert("purged_at", &now.to_be_bytes()[..])?;
+                Ok(freed)
+            })
+            .map_err(tx_err)?;
+        self.durable()?;
+        self.slots.release(&freed);
+        self.slots.wipe(&freed).map_err(write_err)?;
+        self.slots
+            .sync(freed.iter().map(|l| l.size))
             .map_err(write_err)?;
-        self.db.flush().map_err(write_err)?;
-        self.sync().map_err(write_err)?;
-        let remaining = self.signatures.len() as u64;
-        self.count.store(remaining, Ordering::Relaxed);
-        Ok((held.len() as u64, remaining))
+        self.count.fetch_sub(freed.len() as u64, Ordering::Relaxed);
+        self.compact()?;
+        // Purges are rare and offline: check the kept count against the index.
+        let remaining = self.recount()?;
+        Ok((freed.len() as u64, remaining))
+    }
+
+    /// Moves the records of the last slots into free ones before them, a
+    /// batch at a time, then cuts each file after its last record: after a
+    /// purge the folder shrinks to what it still holds. A purge leaves its
+    /// holes wherever its records were, and a hole smaller than a disk block
+    /// gives no block back. Each batch is as safe as a commit: the copies are
+    /// synced before the index points at them, and the old slots wiped after
+    /// (and again at the next start, if a crash comes between).
+    fn compact(&self) -> Result<(), StoreError> {
+        // A sled transaction holds every node version it makes: keep it small.
+        const BATCH: usize = 1024;
+        let mut buf = Vec::new();
+        for size in self.slots.sizes() {
+            loop {
+                let mut moves = Vec::new();
+                for from in self.slots.highest_taken(size, BATCH) {
+                    let (id, ct) = self.slots.read_any(from)?;
+                    let to = self.slots.take(ct.len())?;
+                    if to.size == size && to.slot >= from.slot {
+                        self.slots.release(&[to]);
+                        break;
+                    }
+                    self.slots.write(to, &id, &ct, &mut buf)?;
+                    moves.push((id, from, to));
+                }
+                if moves.is_empty() {
+                    break;
+                }
+                self.slots
+                    .sync(moves.iter().map(|m| m.2.size))
+                    .map_err(write_err)?;
+                let froms: Vec<Loc> = moves.iter().map(|m| m.1).collect();
+                (&self.index, &self.slot_map)
+                    .transaction(|(index, slot_map)| {
+                        let mut touched = Touched::new(index, LOC_BYTES);
+                        for (id, from, to) in &moves {
+                            let old = touched.bucket(id)?.insert(id, &to.to_bytes());
+                            if old.as_deref().and_then(Loc::from_bytes) != Some(*from) {
+                                return Err(damaged("a moved record's index entry changed"));
+                            }
+                        }
+                        touched.write()?;
+                        let mut chunks: Vec<Loc> = moves.iter().flat_map(|m| [m.1, m.2]).collect();
+                        chunks.sort_unstable_by_key(|l| l.chunk_key());
+                        chunks.dedup_by_key(|l| l.chunk_key());
+                        for loc in chunks {
+                            slot_map.insert(
+                                &loc.chunk_key()[..],
+                                &self.slots.chunk_image(loc, &froms)[..],
+                            )?;
+                        }
+                        Ok(())
+                    })
+                    .map_err(tx_err)?;
+                self.durable()?;
+                self.slots.release(&froms);
+                self.slots.wipe(&froms).map_err(write_err)?;
+            }
+            for key in self.slots.trim(size).map_err(write_err)? {
+                self.slot_map.remove(key).map_err(write_err)?;
+            }
+            self.durable()?;
+        }
+        Ok(())
+    }
+
+    /// Counts the index's entries and, when the kept count differs (it never
+    /// should), keeps the counted one. Returns it.
+    pub fn recount(&self) -> Result<u64, StoreError> {
+        let mut counted = 0u64;
+        for v in self.index.iter().values() {
+            counted += buckets::count(&v.map_err(write_err)?, LOC_BYTES) as u64;
+        }
+        if counted != self.count() {
+            self.meta
+                .insert("count", &counted.to_be_bytes()[..])
+                .map_err(write_err)?;
+            self.durable()?;
+            self.count.store(counted, Ordering::Relaxed);
+        }
+        Ok(counted)
     }
 
     /// Every stored record's id (the public log's first start lists them).
     pub(crate) fn record_ids(&self) -> impl Iterator<Item = Result<RecordId, StoreError>> + '_ {
-        self.signatures.iter().keys().map(|k| {
-            let k = k.map_err(write_err)?;
-            Ok(RecordId(k.as_ref().try_into().map_err(|_| {
-                StoreError::Write("a stored key is malformed".into())
-            })?))
+        self.index.iter().flat_map(|item| {
+            let ids: Vec<Result<RecordId, StoreError>> = match item {
+                Err(e) => vec![Err(write_err(e))],
+                Ok((k, v)) => {
+                    match buckets::prefix(&k).and_then(|p| Bucket::read(p, LOC_BYTES, Some(&v))) {
+                        Err(e) => vec![Err(e.into())],
+                        Ok(b) => b.iter().map(|(id, _)| Ok(id)).collect(),
+                    }
+                }
+            };
+            ids
         })
     }
 
@@ -305,69 +706,115 @@ impl Store {
             .inspect_err(|e| self.fail(e))
     }
 
-    /// Streams every withdrawn id, then every stored ciphertext, as an export.
+    /// Streams every withdrawn id, then every stored ciphertext, as an
+    /// export: in id order (random), never in the order signers came. Memory
+    /// holds one bucket's records at a time.
     pub fn export<W: Write>(&self, out: W) -> Result<export::Counts, StoreError> {
         let header = export::Header::new(
             self.meta_string("petition"),
             self.meta_string("recipients"),
-            self.signatures.len() as u64,
+            self.count(),
         );
-        let key = |k: &[u8]| -> Result<RecordId, StoreError> {
-            Ok(RecordId(k.try_into().map_err(|_| {
-                StoreError::Write("a stored key is malformed".into())
-            })?))
-        };
         let mut w = export::Writer::new(out, &header)?;
-        for item in self.withdrawn.iter().keys() {
-            w.withdrawn(&key(&item.map_err(write_err)?)?)?;
+        for v in self.withdrawn.iter() {
+            let (k, v) = v.map_err(write_err)?;
+            let bucket = Bucket::read(buckets::prefix(&k)?, 0, Some(&v))?;
+            for (id, _) in bucket.iter() {
+                w.withdrawn(&id)?;
+            }
         }
-        for item in self.signatures.iter() {
-            let (k, v) = item.map_err(write_err)?;
-            w.record(&key(&k)?, &v)?;
+        // sled's iterator keeps a node between steps, so each bucket is read
+        // afresh, under `reuse`, with its records.
+        let keys: Vec<sled::IVec> = self
+            .index
+            .iter()
+            .keys()
+            .collect::<Result<_, _>>()
+            .map_err(write_err)?;
+        let mut records = Vec::new();
+        for k in keys {
+            {
+                let _no_reuse = self.reuse.read().unwrap_or_else(|e| e.into_inner());
+                let Some(v) = self.index.get(&k).map_err(write_err)? else {
+                    continue;
+                };
+                let bucket = Bucket::read(buckets::prefix(&k)?, LOC_BYTES, Some(&v))?;
+                #[cfg(test)]
+                std::thread::sleep(tests::EXPORT_PAUSE.with(|p| p.get()));
+                for (id, loc) in bucket.iter() {
+                    let loc = Loc::from_bytes(loc).ok_or(buckets::Damaged)?;
+                    records.push((id, self.slots.read(loc, &id)?));
+                }
+            }
+            for (id, ct) in records.drain(..) {
+                w.record(&id, &ct)?;
+            }
         }
-        Ok(w.finish()?)
+        let counts = w.finish()?;
+        // With no writer, the export counted every record: the kept count
+        // must agree, or is put right.
+        if !self.writing.load(Ordering::Relaxed) && counts.records != self.count() {
+            self.recount()?;
+        }
+        Ok(counts)
     }
 
-    /// Applies a batch, then makes it durable: sled flush, then fdatasync.
-    /// The first failure is final (see the module comment).
-    fn commit(&self, ops: &[Op]) -> Result<Vec<bool>, StoreError> {
+    /// Applies a batch, then makes it durable (see the module comment).
+    /// The first failure is final.
+    fn commit(&self, ops: &[Op], buf: &mut Vec<u8>) -> Result<Vec<bool>, StoreError> {
         if let Some(why) = self.failure.get() {
             return Err(StoreError::Failed(why.clone()));
         }
-        let applied = self.apply(ops).and_then(|results| {
-            self.db.flush().map_err(write_err)?;
-            self.sync().map_err(write_err)?;
-            Ok(results)
-        });
-        let results = applied.inspect_err(|e| self.fail(e))?;
+        let frees = ops.iter().any(|op| matches!(op, Op::Remove(_)));
+        let _no_export_reads = frees.then(|| self.reuse.write().unwrap_or_else(|e| e.into_inner()));
+        let result = self.commit_inner(ops, buf);
+        let applied = result.inspect_err(|e| self.fail(e))?;
         // Their log entries now wait for the next batch (a withdrawal is logged
         // only when it deleted a record here).
         let added = ops.iter().filter(|op| matches!(op, Op::Insert(..))).count() as i64;
         let withdrawn = ops
             .iter()
-            .zip(&results)
+            .zip(&applied.results)
             .filter(|(op, found)| matches!(op, Op::Remove(_)) && **found)
             .count() as i64;
         self.public_log.pending_moved(added, withdrawn);
-        let mut delta: i64 = 0;
-        for (op, &r) in ops.iter().zip(&results) {
-            match op {
-                Op::Insert(..) => delta += 1,
-                Op::Remove(_) => delta -= i64::from(r),
-            }
-        }
-        if delta >= 0 {
-            self.count.fetch_add(delta as u64, Ordering::Relaxed);
+        if applied.delta >= 0 {
+            self.count
+                .fetch_add(applied.delta as u64, Ordering::Relaxed);
         } else {
             self.count
-                .fetch_sub(delta.unsigned_abs(), Ordering::Relaxed);
+                .fetch_sub(applied.delta.unsigned_abs(), Ordering::Relaxed);
         }
-        Ok(results)
+        self.public_log.logged(applied.logged);
+        Ok(applied.results)
     }
 
-    /// Applies a batch (not yet durable). Says for each op whether it found
-    /// its record (inserts always do).
-    fn apply(&self, ops: &[Op]) -> Result<Vec<bool>, StoreError> {
+    fn commit_inner(&self, ops: &[Op], buf: &mut Vec<u8>) -> Result<Applied, StoreError> {
+        let mut placed = Vec::with_capacity(ops.len());
+        for op in ops {
+            placed.push(match op {
+                Op::Insert(id, ct) => {
+                    let loc = self.slots.take(ct.as_bytes().len())?;
+                    self.slots.write(loc, id, ct.as_bytes(), buf)?;
+                    Some(loc)
+                }
+                Op::Remove(_) => None,
+            });
+        }
+        self.slots
+            .sync(placed.iter().flatten().map(|l| l.size))
+            .map_err(write_err)?;
+        let applied = self.apply(ops, &placed)?;
+        self.db.flush().map_err(write_err)?;
+        self.sync().map_err(write_err)?;
+        // Durable: the freed slots may now be wiped and taken again.
+        self.slots.release(&applied.freed);
+        self.slots.wipe(&applied.freed).map_err(write_err)?;
+        Ok(applied)
+    }
+
+    /// Applies a batch as one transaction (not yet durable).
+    fn apply(&self, ops: &[Op], placed: &[Option<Loc>]) -> Result<Applied, StoreError> {
         // One transaction: a record, its withdrawal and their public-log
         // entries reach the disk together or not at all. No crash can leave a
         // record gone but its withdrawal unknown to the exports that must
@@ -378,53 +825,111 @@ impl Store {
         // Within one batch a record is inserted and removed by different
         // signers only if their 128-bit codes collide: ignore that case.
         use crate::tlog::{Entry, Kind};
-        use sled::transaction::{TransactionError, Transactional};
         (
-            &self.signatures,
+            &self.index,
             &self.withdrawn,
             self.public_log.pending_tree(),
+            &self.meta,
+            &self.slot_map,
         )
-            .transaction(|(signatures, withdrawn, pending)| {
+            .transaction(|(index, withdrawn, pending, meta, slot_map)| {
+                let mut records = Touched::new(index, LOC_BYTES);
+                let mut withdrawals = Touched::new(withdrawn, 0);
                 let mut results = Vec::with_capacity(ops.len());
-                let mut removed = std::collections::HashSet::new();
-                for op in ops {
-                    match op {
-                        Op::Insert(id, ct) => {
-                            signatures.insert(&id.0[..], ct.as_bytes())?;
+                let mut freed = Vec::new();
+                let (mut delta, mut logged) = (0i64, 0u64);
+                for (op, loc) in ops.iter().zip(placed) {
+                    match (op, loc) {
+                        (Op::Insert(id, _), Some(loc)) => {
+                            match records.bucket(id)?.insert(id, &loc.to_bytes()) {
+                                // The same id again (a 128-bit collision): one record.
+                                Some(old) => freed.extend(Loc::from_bytes(&old)),
+                                None => delta += 1,
+                            }
                             pending.insert(&Entry::new(Kind::Added, id).as_bytes()[..], &[][..])?;
+                            logged += 1;
                             results.push(true);
                         }
-                        Op::Remove(id) => {
-                            let present =
-                                removed.insert(*id) && signatures.remove(&id.0[..])?.is_some();
-                            withdrawn.insert(&id.0[..], &[][..])?;
+                        (Op::Remove(id), _) => {
+                            let old = records.bucket(id)?.remove(id);
+                            let present = old.is_some();
+                            freed.extend(old.as_deref().and_then(Loc::from_bytes));
+                            withdrawals.bucket(id)?.insert(id, &[]);
                             if present {
+                                delta -= 1;
                                 pending.insert(
                                     &Entry::new(Kind::Withdrawn, id).as_bytes()[..],
                                     &[][..],
                                 )?;
+                                logged += 1;
                             }
                             results.push(present);
                         }
+                        (Op::Insert(..), None) => return Err(damaged("an insert without a slot")),
                     }
                 }
-                Ok(results)
+                records.write()?;
+                withdrawals.write()?;
+                let mut chunks: Vec<Loc> = placed.iter().flatten().chain(&freed).copied().collect();
+                chunks.sort_unstable_by_key(|l| l.chunk_key());
+                chunks.dedup_by_key(|l| l.chunk_key());
+                for loc in chunks {
+                    slot_map.insert(
+                        &loc.chunk_key()[..],
+                        &self.slots.chunk_image(loc, &freed)[..],
+                    )?;
+                }
+                if delta != 0 {
+                    let count = get_u64(meta, "count")?.saturating_add_signed(delta);
+                    meta.insert("count", &count.to_be_bytes()[..])?;
+                }
+                Ok(Applied {
+                    results,
+                    freed,
+                    delta,
+                    logged,
+                })
             })
-            .map_err(|e: TransactionError<std::convert::Infallible>| match e {
-                TransactionError::Storage(e) => write_err(e),
-                TransactionError::Abort(never) => match never {},
-            })
+            .map_err(tx_err)
     }
 
-    /// fdatasync of sled's files: the segment log, and any blob files.
+    /// fdatasync of sled's files: the segment log, and any blob file not
+    /// synced yet. sled writes a blob (a node over 128 KiB: the public log's
+    /// tiles make some) once and never changes it, so each is synced once,
+    /// or again if it grew since; one deleted meanwhile needs nothing.
     fn sync(&self) -> io::Result<()> {
         self.log.sync_data()?;
         let blobs = self.dir.join("blobs");
-        if let Ok(entries) = std::fs::read_dir(&blobs) {
-            for entry in entries {
-                File::open(entry?.path())?.sync_data()?;
+        let Ok(entries) = std::fs::read_dir(&blobs) else {
+            return Ok(());
+        };
+        let mut synced = self.synced_blobs.lock().unwrap_or_else(|e| e.into_inner());
+        let mut now = HashMap::with_capacity(synced.len());
+        let mut new = false;
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name();
+            let gone = |e: &io::Error| e.kind() == io::ErrorKind::NotFound;
+            let len = match entry.metadata() {
+                Ok(m) => m.len(),
+                Err(e) if gone(&e) => continue,
+                Err(e) => return Err(e),
+            };
+            if synced.get(&name) != Some(&len) {
+                match File::open(entry.path()) {
+                    Ok(f) => f.sync_data()?,
+                    Err(e) if gone(&e) => continue,
+                    Err(e) => return Err(e),
+                }
+                new = true;
             }
+            now.insert(name, len);
         }
+        if new {
+            // Their names must survive a power cut too.
+            File::open(&blobs)?.sync_all()?;
+        }
+        *synced = now;
         Ok(())
     }
 }
@@ -447,8 +952,9 @@ tokio::task_local! {
 
 /// The handle request handlers use to write. Cloning is cheap.
 ///
-/// Why a thread and a channel: sled calls block, and one writer that batches
-/// turns N concurrent signers into one flush + one fdatasync instead of N.
+/// Why a thread and a channel: sled calls and file writes block, and one
+/// writer that batches turns N concurrent signers into one flush and two
+/// fdatasyncs instead of N.
 #[derive(Clone, Debug)]
 pub struct Committer {
     tx: mpsc::Sender<(Op, Reply)>,
@@ -456,18 +962,22 @@ pub struct Committer {
 
 /// Largest batch: bounds the time the first signer in a batch waits.
 const MAX_BATCH: usize = 512;
+/// Operations queued for the committer at most (each holds its record, a
+/// few KiB): when storage falls behind, signers wait rather than memory grow.
+pub const QUEUE: usize = 2 * MAX_BATCH;
 
 impl Committer {
     /// Starts the writer thread. It ends when every `Committer` clone is dropped,
     /// after answering everything already queued.
     pub fn start(store: Arc<Store>) -> (Committer, std::thread::JoinHandle<()>) {
-        // Bounded: when storage falls behind, signers wait rather than memory growing.
-        let (tx, mut rx) = mpsc::channel::<(Op, Reply)>(4 * MAX_BATCH);
+        store.writing.store(true, Ordering::Relaxed);
+        let (tx, mut rx) = mpsc::channel::<(Op, Reply)>(QUEUE);
         let handle = std::thread::Builder::new()
             .name("undersign-commit".into())
             .spawn(move || {
                 let mut ops = Vec::with_capacity(MAX_BATCH);
                 let mut replies = Vec::with_capacity(MAX_BATCH);
+                let mut buf = Vec::new();
                 while let Some((op, reply)) = rx.blocking_recv() {
                     ops.push(op);
                     replies.push(reply);
@@ -482,7 +992,7 @@ impl Committer {
                         }
                     }
                     let started = std::time::Instant::now();
-                    let result = store.commit(&ops);
+                    let result = store.commit(&ops, &mut buf);
                     crate::metrics::METRICS.committed(ops.len(), started.elapsed());
                     match result {
                         Ok(results) => {
@@ -535,6 +1045,13 @@ impl Committer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// A pause between reading a bucket and its records, to widen the
+        /// window a concurrent withdrawal would have to reuse their slots.
+        pub(super) static EXPORT_PAUSE: std::cell::Cell<std::time::Duration> =
+            const { std::cell::Cell::new(std::time::Duration::ZERO) };
+    }
 
     fn ct(n: u8) -> Ciphertext {
         Ciphertext(vec![n; 100])
@@ -694,13 +1211,292 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let id = RecordId([3; 32]);
-        store.commit(&[Op::Insert(id, ct(3))]).unwrap();
         store
-            .commit(&[Op::Insert(RecordId([4; 32]), ct(4))])
+            .commit(&[Op::Insert(id, ct(3))], &mut Vec::new())
             .unwrap();
-        let answers = store.commit(&[Op::Remove(id), Op::Remove(id)]).unwrap();
+        store
+            .commit(&[Op::Insert(RecordId([4; 32]), ct(4))], &mut Vec::new())
+            .unwrap();
+        let answers = store
+            .commit(&[Op::Remove(id), Op::Remove(id)], &mut Vec::new())
+            .unwrap();
         assert_eq!(answers, vec![true, false]);
         assert_eq!(store.count(), 1);
+    }
+
+    /// The folder's sled, opened as the store opens it (no background
+    /// flusher, which would hold the folder's lock a moment after a drop).
+    fn raw_sled(dir: &Path) -> sled::Db {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            match sled::Config::new().path(dir).flush_every_ms(None).open() {
+                Err(_) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => return other.unwrap(),
+            }
+        }
+    }
+
+    /// Opens the store again after a sled on the same folder was dropped:
+    /// sled may release its lock a moment later (an epoch-deferred drop).
+    fn reopen(dir: &Path) -> Store {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            match Store::open(dir) {
+                Err(StoreError::InUse(_)) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => return other.unwrap(),
+            }
+        }
+    }
+
+    /// A record's ciphertext, distinct per `n`, to look for in the files.
+    fn marked(n: u8) -> Ciphertext {
+        let mut v = b"age-encryption.org/v1 marked record ".to_vec();
+        v.extend(std::iter::repeat_n(n, 400));
+        Ciphertext(v)
+    }
+
+    /// Every byte of the data folder's files.
+    fn folder_bytes(dir: &Path) -> Vec<u8> {
+        let mut all = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                all.extend(folder_bytes(&path));
+            } else {
+                all.extend(std::fs::read(&path).unwrap());
+            }
+        }
+        all
+    }
+
+    fn holds(dir: &Path, ct: &Ciphertext) -> bool {
+        folder_bytes(dir)
+            .windows(ct.0.len())
+            .any(|w| w == ct.as_bytes())
+    }
+
+    #[test]
+    fn a_withdrawn_or_purged_record_leaves_no_ciphertext_in_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut buf = Vec::new();
+        let ops: Vec<Op> = (1..=4)
+            .map(|i| Op::Insert(RecordId([i; 32]), marked(i)))
+            .collect();
+        store.commit(&ops, &mut buf).unwrap();
+        assert!((1..=4).all(|i| holds(dir.path(), &marked(i))));
+        store
+            .commit(&[Op::Remove(RecordId([2; 32]))], &mut buf)
+            .unwrap();
+        let sha = |i: u8| -> [u8; 32] { Sha256::digest(marked(i).as_bytes()).into() };
+        store.purge(&[(RecordId([3; 32]), sha(3))], 1).unwrap();
+        assert!(!holds(dir.path(), &marked(2)), "a withdrawn record lingers");
+        assert!(!holds(dir.path(), &marked(3)), "a purged record lingers");
+        assert!(holds(dir.path(), &marked(1)) && holds(dir.path(), &marked(4)));
+        assert_eq!(store.count(), 2);
+        assert_eq!(exported(&store).1, [1, 4]);
+    }
+
+    #[test]
+    fn a_purge_moves_the_last_records_into_its_holes_and_cuts_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let id = |i: u32| {
+            let mut id = [0u8; 32];
+            id[..4].copy_from_slice(&i.to_le_bytes());
+            RecordId(id)
+        };
+        let n = slots::CHUNK + 1000;
+        let ops: Vec<Op> = (0..n).map(|i| Op::Insert(id(i), marked(i as u8))).collect();
+        store.commit(&ops, &mut Vec::new()).unwrap();
+        let file = || {
+            let records = dir.path().join("records");
+            let f = std::fs::read_dir(&records)
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap();
+            std::fs::metadata(f.path()).unwrap().len()
+        };
+        let before = file();
+        // Purge every other record: holes all over both chunks.
+        let held: Vec<(RecordId, [u8; 32])> = (0..n)
+            .step_by(2)
+            .map(|i| (id(i), Sha256::digest(marked(i as u8).as_bytes()).into()))
+            .collect();
+        let (deleted, remaining) = store.purge(&held, 1).unwrap();
+        assert_eq!((deleted, remaining), (held.len() as u64, u64::from(n) / 2));
+        assert!(
+            file() * 2 <= before + before / 8,
+            "{} of {before} bytes kept",
+            file()
+        );
+        // Every record left is whole, where the index now says it is.
+        let mut out = Vec::new();
+        store.export(&mut out).unwrap();
+        let mut reader = export::Reader::new(&out[..]).unwrap();
+        let mut left = 0;
+        while let Some(item) = reader.next_item() {
+            if let export::Item::Record(e) = item.unwrap() {
+                let i = u32::from_le_bytes(e.record_id().0[..4].try_into().unwrap());
+                assert_eq!(i % 2, 1);
+                assert_eq!(e.ciphertext.as_bytes(), marked(i as u8).as_bytes());
+                left += 1;
+            }
+        }
+        assert_eq!(left, n / 2);
+        drop(store);
+        assert_eq!(reopen(dir.path()).count(), u64::from(n) / 2);
+    }
+
+    #[test]
+    fn the_count_is_kept_not_counted_at_start_and_an_export_puts_a_wrong_one_right() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let ops: Vec<Op> = (0..30)
+                .map(|i| Op::Insert(RecordId([i; 32]), ct(i)))
+                .collect();
+            store.commit(&ops, &mut Vec::new()).unwrap();
+            store
+                .commit(&[Op::Remove(RecordId([0; 32]))], &mut Vec::new())
+                .unwrap();
+        }
+        assert_eq!(reopen(dir.path()).count(), 29);
+        // A wrong stored count is believed at start (nothing is counted)…
+        {
+            let db = raw_sled(dir.path());
+            let meta = db.open_tree("meta").unwrap();
+            meta.insert("count", &999u64.to_be_bytes()[..]).unwrap();
+            db.flush().unwrap();
+        }
+        let store = reopen(dir.path());
+        assert_eq!(store.count(), 999);
+        // …and an export, which sees every record, puts it right for good.
+        assert_eq!(store.export(std::io::sink()).unwrap().records, 29);
+        assert_eq!(store.count(), 29);
+        drop(store);
+        assert_eq!(reopen(dir.path()).count(), 29);
+    }
+
+    #[test]
+    fn a_schema_1_folder_is_moved_into_slots_with_every_record_and_withdrawal() {
+        let dir = tempfile::tempdir().unwrap();
+        // As undersign wrote it before slots: records and withdrawals in sled.
+        {
+            let db = raw_sled(dir.path());
+            let signatures = db.open_tree("signatures").unwrap();
+            for i in 0..(MIGRATE_CHUNK as u32 + 300) {
+                let mut id = [7u8; 32];
+                id[..4].copy_from_slice(&i.to_be_bytes());
+                signatures.insert(id, marked(i as u8).as_bytes()).unwrap();
+            }
+            let withdrawn = db.open_tree("withdrawn").unwrap();
+            withdrawn.insert([9u8; 32], &[][..]).unwrap();
+            let meta = db.open_tree("meta").unwrap();
+            meta.insert("schema", SCHEMA_1).unwrap();
+            meta.insert("petition", "p").unwrap();
+            db.flush().unwrap();
+        }
+        let n = MIGRATE_CHUNK as u64 + 300;
+        let store = reopen(dir.path());
+        assert_eq!(store.count(), n);
+        assert_eq!(store.withdrawn_count(), 1);
+        let mut out = Vec::new();
+        store.export(&mut out).unwrap();
+        let mut reader = export::Reader::new(&out[..]).unwrap();
+        let mut records = 0;
+        while let Some(item) = reader.next_item() {
+            match item.unwrap() {
+                export::Item::Withdrawn(id) => assert_eq!(id, RecordId([9; 32])),
+                export::Item::Record(e) => {
+                    let i = u32::from_be_bytes(e.record_id().0[..4].try_into().unwrap());
+                    assert_eq!(e.ciphertext.as_bytes(), marked(i as u8).as_bytes());
+                    records += 1;
+                }
+            }
+        }
+        assert_eq!(records, n);
+        drop(store);
+        let db = raw_sled(dir.path());
+        assert!(
+            !db.tree_names().iter().any(|t| t.as_ref() == b"signatures"),
+            "the old tree is gone"
+        );
+        assert_eq!(
+            db.open_tree("meta")
+                .unwrap()
+                .get("schema")
+                .unwrap()
+                .unwrap(),
+            SCHEMA
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_export_beside_withdrawals_and_new_signatures_reads_only_whole_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(dir.path()).unwrap());
+        let (c, handle) = Committer::start(store.clone());
+        let id = |i: u32| {
+            let mut id = [0u8; 32];
+            id[..4].copy_from_slice(&i.to_be_bytes());
+            id[4..8].copy_from_slice(&i.to_le_bytes());
+            RecordId(id)
+        };
+        let full = 512;
+        let fill: Vec<_> = (0..16)
+            .map(|t| {
+                let c = c.clone();
+                tokio::spawn(async move {
+                    for i in (t..full).step_by(16) {
+                        c.insert(id(i), marked(i as u8)).await.unwrap();
+                    }
+                })
+            })
+            .collect();
+        for f in fill {
+            f.await.unwrap();
+        }
+        // Withdraw and sign, one after the other, while exports run: a freed
+        // slot is wiped at once, and may be taken by the next signature.
+        let writer = tokio::spawn({
+            let c = c.clone();
+            async move {
+                for i in 0..150 {
+                    assert!(c.remove(id(i)).await.unwrap());
+                    c.insert(id(full + i), marked((full + i) as u8))
+                        .await
+                        .unwrap();
+                }
+            }
+        });
+        while !writer.is_finished() {
+            let store = store.clone();
+            let out = tokio::task::spawn_blocking(move || {
+                EXPORT_PAUSE.with(|p| p.set(std::time::Duration::from_millis(5)));
+                let mut out = Vec::new();
+                store.export(&mut out).map(|_| out)
+            })
+            .await
+            .unwrap()
+            .expect("an export beside writes fails");
+            let mut reader = export::Reader::new(&out[..]).unwrap();
+            while let Some(item) = reader.next_item() {
+                if let export::Item::Record(e) = item.unwrap() {
+                    let i = u32::from_be_bytes(e.record_id().0[..4].try_into().unwrap());
+                    assert_eq!(e.ciphertext.as_bytes(), marked(i as u8).as_bytes());
+                }
+            }
+        }
+        writer.await.unwrap();
+        assert_eq!(store.count(), u64::from(full));
+        drop(c);
+        handle.join().unwrap();
     }
 
     #[test]

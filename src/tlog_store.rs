@@ -22,6 +22,7 @@
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -37,9 +38,16 @@ use crate::tlog::{Entry, Hash};
 /// The name of the log key's file in the data folder.
 pub const KEY_FILE: &str = "log.key";
 
-/// Most entries one transaction publishes; a larger backlog (the first start
-/// of an existing petition) is published in several, within one batch.
-const CHUNK: usize = 65_536;
+/// Most entries one transaction publishes; a larger batch is published in
+/// several, in order. Small, because a sled transaction keeps every node
+/// version it makes until it ends: about 3.7 KB of memory per entry, measured.
+const CHUNK: usize = 2048;
+
+/// Entries waiting at most before a batch is published, even before its
+/// time: sled keeps memory for every stored item, so a batch that grew with
+/// the signing rate would grow the server's memory with it. A batch this
+/// full still hides each signer among 65,536 others.
+pub const BATCH_MAX: u64 = 65_536;
 
 /// What went wrong with the log. Never carries a key or an entry.
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +87,10 @@ pub struct Trees {
     tiles: sled::Tree,
     bundles: sled::Tree,
     meta: sled::Tree,
+    /// Entries in `pending` (counted once at open, then kept).
+    waiting: AtomicU64,
+    /// Wakes the batch task once [`BATCH_MAX`] entries wait.
+    full: tokio::sync::Notify,
     /// Adds minus withdrawals among the pending entries: with the published
     /// count, the live count (`/count`), known without reading the tree.
     pending_delta: std::sync::atomic::AtomicI64,
@@ -97,12 +109,21 @@ impl Trees {
             };
         }
         Ok(Trees {
+            waiting: AtomicU64::new(pending.len() as u64),
             pending,
             tiles: db.open_tree("log_tiles")?,
             bundles: db.open_tree("log_bundles")?,
             meta: db.open_tree("log_meta")?,
+            full: tokio::sync::Notify::new(),
             pending_delta: std::sync::atomic::AtomicI64::new(delta),
         })
+    }
+
+    /// The store committed `n` more pending entries (durably).
+    pub(crate) fn logged(&self, n: u64) {
+        if self.waiting.fetch_add(n, Ordering::Relaxed) + n >= BATCH_MAX {
+            self.full.notify_one();
+        }
     }
 
     /// The store committed `added` adds and `withdrawn` withdrawals to the
@@ -129,8 +150,8 @@ impl Trees {
         })
     }
 
-    fn pending_count(&self) -> usize {
-        self.pending.len()
+    fn pending_count(&self) -> u64 {
+        self.waiting.load(Ordering::Relaxed)
     }
 }
 
@@ -327,6 +348,9 @@ impl Log {
                     })
                     .map_err(|e: TransactionError<()>| storage(format!("{e:?}")))?;
                 store.durable().map_err(storage)?;
+                trees
+                    .waiting
+                    .store(trees.pending.len() as u64, Ordering::Relaxed);
                 trees.pending_moved(backfilled, 0);
             }
         }
@@ -394,7 +418,7 @@ impl Log {
     }
 
     /// Entries waiting for the next batch.
-    pub fn pending(&self) -> usize {
+    pub fn pending(&self) -> u64 {
         self.store.public_log.pending_count()
     }
 
@@ -452,6 +476,11 @@ impl Log {
             })
             .map_err(|e: TransactionError<()>| storage(format!("{e:?}")))?;
         self.store.durable().map_err(storage)?;
+        let _ = trees
+            .waiting
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |w| {
+                Some(w.saturating_sub(entries.len() as u64))
+            });
         let published = Published {
             size: done.size,
             root: done.root,
@@ -493,12 +522,14 @@ impl Log {
     }
 }
 
-/// Publishes a batch at every tick until `stop` changes or closes. A failed
-/// batch stays pending and is tried again at the next tick.
+/// Publishes a batch at every tick, and whenever [`BATCH_MAX`] entries wait,
+/// until `stop` changes or closes. A failed batch stays pending and is tried
+/// again at the next tick.
 pub async fn run_batches(log: Arc<Log>, mut stop: tokio::sync::watch::Receiver<()>) {
     loop {
         tokio::select! {
             _ = tokio::time::sleep(log.until_next_batch()) => {}
+            _ = log.store.public_log.full.notified() => {}
             _ = stop.changed() => return,
         }
         let l = log.clone();

@@ -72,7 +72,8 @@ fn signing_writes_no_temporary_file() {
     }
     drop(server);
     assert!(files_under(&tmp).is_empty(), "the server wrote to TMPDIR");
-    // The data folder holds sled's own files, and the public log's signing key.
+    // The data folder holds sled's own files, the record files (named by
+    // their slot size) and the public log's signing key.
     for f in files_under(&org.data) {
         let name = f
             .strip_prefix(&org.data)
@@ -83,7 +84,10 @@ fn signing_writes_no_temporary_file() {
             || name == "db"
             || name.starts_with("snap.")
             || name.starts_with("blobs")
-            || name == "log.key";
+            || name == "log.key"
+            || name
+                .strip_prefix("records/")
+                .is_some_and(|size| size.parse::<u32>().is_ok());
         assert!(sled_file, "unexpected file in the data folder: {name}");
     }
 }

@@ -135,8 +135,8 @@ pub fn purge(
         data.display()
     );
     println!(
-        "undersign: sled may keep old copies of the deleted ciphertexts in its log until it rewrites it; \
-         see SECURITY.md for wiping a data folder for good"
+        "undersign: the deleted ciphertexts were wiped from the data folder; a disk may still keep \
+         old blocks: see SECURITY.md for wiping a data folder for good"
     );
     Ok(ExitCode::SUCCESS)
 }

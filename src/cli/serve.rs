@@ -107,7 +107,7 @@ fn serve(config: Config, demo: bool, config_path: Option<PathBuf>) -> Result<Exi
     rlimit::setrlimit(rlimit::Resource::CORE, 0, 0).context("disabling core dumps")?;
     open_files_for(&config);
     let recipients = load_recipients(&config.recipients_file)?;
-    let store = Arc::new(Store::open(&config.data_dir)?);
+    let store = Arc::new(Store::open_with(&config.data_dir, &config.storage)?);
     let changed = store.bind(&config.petition.slug, recipients.fingerprint())?;
     check_retention(&config.petition, &store)?;
     let p = &config.petition;

@@ -7,22 +7,38 @@
 //! of the receipt page, or a second tap on a slow connection, then finds the
 //! name taken: it is told the form was already sent, and nothing is stored
 //! twice. Only names live here, never anything about a signer, and only until
-//! their forms expire: the map is bounded by the signing rate times
-//! [`pow::LIFETIME_SECS`](super::pow::LIFETIME_SECS).
+//! their forms expire, [`TAKEN_MAX`] at most (see [`Expiring`]).
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 
-/// How often expired names are swept out (a sweep scans the whole map).
-const SWEEP_EVERY_SECS: u64 = 60;
+use super::expiring::{Added, Expiring};
+
+/// Form names held at most (about 4.5 MB): 18 signatures a second for a
+/// form's whole lifetime. Beyond it, the oldest forms count as expired: their
+/// page comes back with what was typed, to be sent again.
+pub const TAKEN_MAX: usize = 1 << 17;
 
 /// The names of forms in use or used, each until its form expires.
-#[derive(Default)]
 pub struct Forms {
-    /// First 8 bytes of the salt → the form's expiry (Unix seconds). 64 bits
-    /// of a random salt: two live forms sharing a name is a 1-in-10^12 event
-    /// at a million forms.
-    taken: Mutex<(HashMap<u64, u64>, u64)>,
+    taken: Mutex<Expiring>,
+}
+
+impl Default for Forms {
+    fn default() -> Self {
+        Forms {
+            taken: Mutex::new(Expiring::new(TAKEN_MAX)),
+        }
+    }
+}
+
+/// What taking a form found.
+pub enum Take<'a> {
+    /// Not sent before: held by this submission.
+    Fresh(Ticket<'a>),
+    /// Already sent, and its signature stored (or being stored).
+    Sent,
+    /// Older than the forms still remembered: as good as expired.
+    Expired,
 }
 
 impl std::fmt::Debug for Forms {
@@ -50,40 +66,35 @@ impl Drop for Ticket<'_> {
     fn drop(&mut self) {
         if !self.kept {
             let mut taken = self.forms.taken.lock().unwrap_or_else(|e| e.into_inner());
-            taken.0.remove(&self.name);
+            taken.remove(self.name);
         }
     }
-}
-
-fn name_of(salt: &[u8; 16]) -> u64 {
-    u64::from_be_bytes(salt[..8].try_into().expect("8 bytes"))
 }
 
 impl Forms {
     /// Takes the form named by `salt` (expiring at `expires`), or says it
-    /// was already sent.
-    pub fn take(&self, salt: &[u8; 16], expires: u64, now: u64) -> Option<Ticket<'_>> {
-        let name = name_of(salt);
-        let mut guard = self.taken.lock().unwrap_or_else(|e| e.into_inner());
-        let (taken, next_sweep) = &mut *guard;
-        if now >= *next_sweep {
-            taken.retain(|_, exp| *exp > now);
-            taken.shrink_to_fit();
-            *next_sweep = now + SWEEP_EVERY_SECS;
+    /// was already sent, or is too old to be told apart from one that was.
+    pub fn take(&self, salt: &[u8; 16], expires: u64, now: u64) -> Take<'_> {
+        let name = Expiring::name(salt);
+        let added = self
+            .taken
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .add(name, expires, now);
+        match added {
+            Added::Fresh => Take::Fresh(Ticket {
+                forms: self,
+                name,
+                kept: false,
+            }),
+            Added::Present => Take::Sent,
+            Added::TooOld => Take::Expired,
         }
-        if taken.insert(name, expires).is_some() {
-            return None;
-        }
-        Some(Ticket {
-            forms: self,
-            name,
-            kept: false,
-        })
     }
 
     /// Names held now (in use, or spent and not yet expired).
     pub fn len(&self) -> usize {
-        self.taken.lock().unwrap_or_else(|e| e.into_inner()).0.len()
+        self.taken.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -97,19 +108,27 @@ mod tests {
 
     const NOW: u64 = 1_800_000_000;
 
+    fn fresh(t: Take<'_>) -> Ticket<'_> {
+        match t {
+            Take::Fresh(ticket) => ticket,
+            Take::Sent => panic!("taken already"),
+            Take::Expired => panic!("too old"),
+        }
+    }
+
     #[test]
     fn a_kept_form_is_taken_until_it_expires() {
         let forms = Forms::default();
         let salt = [7u8; 16];
-        forms.take(&salt, NOW + 100, NOW).unwrap().keep();
+        fresh(forms.take(&salt, NOW + 100, NOW)).keep();
         assert!(
-            forms.take(&salt, NOW + 100, NOW + 1).is_none(),
+            matches!(forms.take(&salt, NOW + 100, NOW + 1), Take::Sent),
             "sent twice"
         );
-        assert!(forms.take(&[8u8; 16], NOW + 100, NOW + 1).is_some());
+        fresh(forms.take(&[8u8; 16], NOW + 100, NOW + 1));
         // Past its expiry (and a sweep), the name is forgotten.
-        assert!(forms.take(&[9u8; 16], NOW + 500, NOW + 200).is_some());
-        assert!(forms.take(&salt, NOW + 300, NOW + 201).is_some());
+        fresh(forms.take(&[9u8; 16], NOW + 500, NOW + 200));
+        fresh(forms.take(&salt, NOW + 300, NOW + 201));
     }
 
     #[test]
@@ -117,13 +136,13 @@ mod tests {
         let forms = Forms::default();
         let salt = [1u8; 16];
         {
-            let _held = forms.take(&salt, NOW + 100, NOW).unwrap();
+            let _held = fresh(forms.take(&salt, NOW + 100, NOW));
             assert!(
-                forms.take(&salt, NOW + 100, NOW).is_none(),
+                matches!(forms.take(&salt, NOW + 100, NOW), Take::Sent),
                 "a second copy while the first is being stored"
             );
         }
-        assert!(forms.take(&salt, NOW + 100, NOW).is_some(), "given back");
+        fresh(forms.take(&salt, NOW + 100, NOW));
     }
 
     #[test]
@@ -132,13 +151,35 @@ mod tests {
         for i in 0..10_000u32 {
             let mut salt = [0u8; 16];
             salt[..4].copy_from_slice(&i.to_be_bytes());
-            forms.take(&salt, NOW + 60, NOW).unwrap().keep();
+            fresh(forms.take(&salt, NOW + 60, NOW)).keep();
         }
         assert_eq!(forms.len(), 10_000);
-        forms
-            .take(&[0xff; 16], NOW + 7200, NOW + 61)
-            .unwrap()
-            .keep();
+        fresh(forms.take(&[0xff; 16], NOW + 7200, NOW + 61)).keep();
         assert_eq!(forms.len(), 1);
+    }
+
+    #[test]
+    fn a_flood_of_forms_is_capped_and_a_forgotten_one_comes_back_expired() {
+        let forms = Forms::default();
+        let salt = |i: u32| {
+            let mut s = [0u8; 16];
+            s[..4].copy_from_slice(&i.to_be_bytes());
+            s
+        };
+        let n = TAKEN_MAX as u32 + 1000;
+        for i in 0..n {
+            // Forms issued one after the other, expiring in that order.
+            fresh(forms.take(&salt(i), NOW + 7200 + u64::from(i) / 100, NOW)).keep();
+        }
+        assert!(forms.len() <= TAKEN_MAX);
+        // The first form was forgotten: sent again, it is not taken as new.
+        assert!(matches!(
+            forms.take(&salt(0), NOW + 7200, NOW),
+            Take::Expired
+        ));
+        assert!(matches!(
+            forms.take(&salt(n - 1), NOW + 7200 + u64::from(n - 1) / 100, NOW),
+            Take::Sent
+        ));
     }
 }

@@ -7,6 +7,7 @@
 //! organizers to filter offline: a false positive must never cost a real
 //! signer their signature.
 
+mod expiring;
 pub mod forms;
 pub mod hcaptcha;
 pub mod pow;
@@ -218,8 +219,9 @@ impl Guard {
             return FormState::Expired;
         }
         match self.forms.take(&c.salt, c.expires, now) {
-            Some(ticket) => FormState::Fresh(ticket),
-            None => FormState::AlreadySent,
+            forms::Take::Fresh(ticket) => FormState::Fresh(ticket),
+            forms::Take::Sent => FormState::AlreadySent,
+            forms::Take::Expired => FormState::Expired,
         }
     }
 

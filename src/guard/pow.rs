@@ -6,18 +6,24 @@
 //! `SHA-256(token ":" n)` starts with `bits` zero bits. The token also carries
 //! its issue time, which gives the form's fill time (a soft spam signal).
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use super::expiring::{Added, Expiring};
+
 type HmacSha256 = Hmac<Sha256>;
 
 /// How long a challenge stays solvable. A signer who takes longer still signs,
 /// just without proof-of-work credit (no time limit on filling the form).
 pub const LIFETIME_SECS: u64 = 2 * 60 * 60;
+
+/// Spent challenges remembered at most (about 4.5 MB): 18 signatures a
+/// second for the whole [`LIFETIME_SECS`]. Beyond it the lifetime shrinks
+/// (see [`Expiring`]): an older answer earns no credit, as if it expired.
+pub const SPENT_MAX: usize = 1 << 17;
 
 /// A parsed, authentic challenge.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,9 +53,8 @@ pub enum Verdict {
 /// Issues and checks challenges. One per server, key made at start.
 pub struct Pow {
     key: [u8; 32],
-    /// Salts of spent challenges until they expire, so each is used once,
-    /// and when expired ones are next swept out.
-    spent: Mutex<(HashMap<[u8; 16], u64>, u64)>,
+    /// Spent challenges until they expire, so each is used once.
+    spent: Mutex<Expiring>,
 }
 
 impl std::fmt::Debug for Pow {
@@ -70,7 +75,7 @@ impl Pow {
         rand::rng().fill_bytes(&mut key);
         Pow {
             key,
-            spent: Mutex::new((HashMap::new(), 0)),
+            spent: Mutex::new(Expiring::new(SPENT_MAX)),
         }
     }
 
@@ -132,18 +137,15 @@ impl Pow {
         if now >= c.expires {
             return Verdict::Expired;
         }
-        {
-            let mut guard = self.spent.lock().unwrap_or_else(|e| e.into_inner());
-            let (spent, next_sweep) = &mut *guard;
-            // Sweep at most once a minute: a sweep scans the whole set, and doing
-            // it on every verification made each one slower than the last.
-            if now >= *next_sweep {
-                spent.retain(|_, exp| *exp > now);
-                *next_sweep = now + 60;
-            }
-            if spent.insert(c.salt, c.expires).is_some() {
-                return Verdict::Spent;
-            }
+        let added = self.spent.lock().unwrap_or_else(|e| e.into_inner()).add(
+            Expiring::name(&c.salt),
+            c.expires,
+            now,
+        );
+        match added {
+            Added::Fresh => {}
+            Added::Present => return Verdict::Spent,
+            Added::TooOld => return Verdict::Expired,
         }
         if answer.len() > 20 || !answer.bytes().all(|b| b.is_ascii_digit()) {
             return Verdict::Spent;
@@ -248,7 +250,7 @@ mod tests {
             assert_eq!(pow.verify(t, "0", NOW + 1), Verdict::Solved(0));
         }
         // Every spent salt is kept until it expires; none is swept early.
-        assert_eq!(pow.spent.lock().unwrap().0.len(), 20_000);
+        assert_eq!(pow.spent.lock().unwrap().len(), 20_000);
         assert_eq!(pow.verify(&tokens[0], "0", NOW + 120), Verdict::Spent);
         // After expiry a sweep empties it.
         let late = pow.issue(NOW + LIFETIME_SECS + 61, 0);
@@ -256,7 +258,27 @@ mod tests {
             pow.verify(&late, "0", NOW + LIFETIME_SECS + 61),
             Verdict::Solved(0)
         );
-        assert_eq!(pow.spent.lock().unwrap().0.len(), 1);
+        assert_eq!(pow.spent.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn spent_challenges_are_capped_and_none_counts_twice() {
+        let pow = Pow::new();
+        let tokens: Vec<String> = (0..SPENT_MAX + 5000)
+            .map(|i| pow.issue(NOW + i as u64 / 100, 0))
+            .collect();
+        let now = NOW + (SPENT_MAX as u64 + 5000) / 100;
+        for t in &tokens {
+            assert_eq!(pow.verify(t, "0", now), Verdict::Solved(0));
+        }
+        assert!(pow.spent.lock().unwrap().len() <= SPENT_MAX);
+        for t in &tokens {
+            assert_ne!(
+                pow.verify(t, "0", now),
+                Verdict::Solved(0),
+                "a challenge counted twice"
+            );
+        }
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub fn is_suspicious(r: &Record, suspicious_flags: &[String]) -> bool {
 /// Only salted hashes are kept, never the emails, and the salt is made for this
 /// run and never written, so the table is no lookup list of who signed.
 pub struct Winners {
-    salt: [u8; 16],
+    keyer: Keyer,
     /// Per email: the record to keep (day, position), and whether every
     /// copy asked to be listed publicly.
     best: HashMap<[u8; 16], (u32, u64, bool)>,
@@ -53,13 +53,22 @@ pub struct Winners {
 impl Default for Winners {
     fn default() -> Self {
         Winners {
-            salt: rand::random(),
+            keyer: Keyer {
+                salt: rand::random(),
+            },
             best: HashMap::new(),
         }
     }
 }
 
-impl Winners {
+/// Makes the comparison keys of one run (its salt, copied): the decryption
+/// workers use it while the table of winners is filled elsewhere.
+#[derive(Clone, Copy)]
+pub struct Keyer {
+    salt: [u8; 16],
+}
+
+impl Keyer {
     /// The comparison key of a record's email: a salted hash, `None` when the
     /// record has no email. Pure, so the decryption workers compute it in parallel.
     pub fn key(&self, r: &Record) -> Option<[u8; 16]> {
@@ -75,6 +84,18 @@ impl Winners {
         let mut key = [0; 16];
         key.copy_from_slice(&digest[..16]);
         Some(key)
+    }
+}
+
+impl Winners {
+    /// See [`Keyer::key`].
+    pub fn key(&self, r: &Record) -> Option<[u8; 16]> {
+        self.keyer.key(r)
+    }
+
+    /// This run's key maker.
+    pub fn keyer(&self) -> Keyer {
+        self.keyer
     }
 
     /// Records a candidate seen at `position` (export order), with its

@@ -2,9 +2,9 @@
 //!
 //! One thread reads the export (parsing, base64, the running SHA-256 the
 //! trailer is checked against); rayon's workers open the records of each chunk
-//! in parallel and serialize them; this thread keeps the order, decides the
-//! duplicates and parks every record in the encrypted spool. Memory holds a few
-//! chunks at a time, whatever the size of the export.
+//! in parallel; one more thread keeps the order, decides the duplicates and
+//! parks every record in the encrypted spool, while the workers open the next
+//! chunk. Memory holds a few chunks at a time, whatever the size of the export.
 //!
 //! Every opened record is checked against the server's rules
 //! ([`Record::from_untrusted`]): anyone holding the public keys can seal one.
@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use zeroize::Zeroizing;
 
 use super::decrypt::DecryptError;
-use super::review::{Winners, is_suspicious};
+use super::review::{Keyer, Winners, is_suspicious};
 use super::spool::Spool;
 use crate::export::{self, Entry, ExportError, Header, Item};
 use crate::layout;
@@ -31,10 +31,12 @@ use crate::record::Record;
 use crate::seal::{Identities, OpenError};
 
 /// Records per chunk: enough to keep every core busy, small enough to bound memory
-/// (a chunk of ciphertexts is about 3.5 MB).
-const CHUNK: usize = 1024;
+/// (a chunk of ciphertexts is about 1.7 MB, of opened records a little more).
+const CHUNK: usize = 512;
 /// Chunks read ahead of the decryption.
 const READ_AHEAD: usize = 3;
+/// Decrypted chunks waiting to be parked.
+const PARK_AHEAD: usize = 2;
 /// Failed records named one by one; beyond that they are only counted.
 pub const FAILURES_LISTED: usize = 1000;
 
@@ -93,12 +95,12 @@ pub fn open_all<R: BufRead + Send>(
     let header = reader.header().clone();
     let petition = header.petition.as_str();
     progress.set_length(header.count);
-    let mut spool = Spool::create(spool_dir)
+    let spool = Spool::create(spool_dir)
         .map_err(|e| DecryptError::Spool(spool_dir.display().to_string(), e))?;
-    let mut counts = Counts::default();
-    let mut winners = Winners::default();
+    let winners = Winners::default();
+    let keyer = winners.keyer();
 
-    std::thread::scope(|scope| -> Result<(), DecryptError> {
+    let (counts, winners, spool, withdrawn) = std::thread::scope(|scope| {
         // Bounded: the reader runs at most READ_AHEAD chunks ahead of decryption,
         // which is what keeps memory flat however large the export.
         let (tx, rx) = mpsc::sync_channel::<Result<Vec<Entry>, ExportError>>(READ_AHEAD);
@@ -141,55 +143,79 @@ pub fn open_all<R: BufRead + Send>(
                 }
             }
         });
-        // Leaving this loop early (an error) drops `rx`, which stops the reader.
-        for chunk in rx {
-            let chunk = chunk?;
-            let outcomes: Vec<Outcome> = chunk
-                .par_iter()
-                .map(|entry| open_one(identities, entry, rules, petition, &winners))
-                .collect();
-            for (entry, outcome) in chunk.iter().zip(outcomes) {
-                let position = counts.records;
-                counts.records += 1;
-                match outcome {
-                    Outcome::Opened {
-                        record,
-                        suspicious,
-                        malformed,
-                        key,
-                    } => {
-                        counts.decrypted += 1;
-                        counts.malformed += u64::from(!malformed.is_empty());
-                        // Suspicious and malformed records do not compete for their
-                        // email: a bot or a forger using a real signer's address
-                        // must not push them out.
-                        if !suspicious && malformed.is_empty() {
-                            winners.offer(key, &record.day, position, record.public);
+        // Parking keeps export order, so it runs on one thread of its own,
+        // while the workers decrypt the next chunk: the cores never wait for it.
+        let (to_park, parked) = mpsc::sync_channel::<(Vec<Entry>, Vec<Outcome>)>(PARK_AHEAD);
+        let parking = scope.spawn(move || -> Result<(Counts, Winners, Spool), DecryptError> {
+            let (mut counts, mut winners, mut spool) = (Counts::default(), winners, spool);
+            for (chunk, outcomes) in parked {
+                for (entry, outcome) in chunk.iter().zip(outcomes) {
+                    let position = counts.records;
+                    counts.records += 1;
+                    match outcome {
+                        Outcome::Opened {
+                            record,
+                            suspicious,
+                            malformed,
+                            key,
+                        } => {
+                            counts.decrypted += 1;
+                            counts.malformed += u64::from(!malformed.is_empty());
+                            // Suspicious and malformed records do not compete for their
+                            // email: a bot or a forger using a real signer's address
+                            // must not push them out.
+                            if !suspicious && malformed.is_empty() {
+                                winners.offer(key, &record.day, position, record.public);
+                            }
+                            spool
+                                .park(position, &entry.id, suspicious, &malformed, key, &record)
+                                .map_err(|e| {
+                                    DecryptError::Spool(spool_dir.display().to_string(), e)
+                                })?;
                         }
-                        spool
-                            .park(position, &entry.id, suspicious, &malformed, key, &record)
-                            .map_err(|e| DecryptError::Spool(spool_dir.display().to_string(), e))?;
-                    }
-                    Outcome::Failed { why, no_key } => {
-                        counts.failed += 1;
-                        counts.no_matching_key += u64::from(no_key);
-                        if counts.failures.len() < FAILURES_LISTED {
-                            counts.failures.push((entry.id.clone(), why));
+                        Outcome::Failed { why, no_key } => {
+                            counts.failed += 1;
+                            counts.no_matching_key += u64::from(no_key);
+                            if counts.failures.len() < FAILURES_LISTED {
+                                counts.failures.push((entry.id.clone(), why));
+                            }
                         }
                     }
                 }
+                progress.inc(chunk.len() as u64);
             }
-            progress.inc(chunk.len() as u64);
-        }
-        counts.withdrawn = reading.join().unwrap_or_default();
-        Ok(())
+            Ok((counts, winners, spool))
+        });
+        // Leaving this loop early (an error) drops `rx`, which stops the
+        // reader; a parking error shows as a closed channel.
+        let decrypted = (|| -> Result<(), DecryptError> {
+            for chunk in rx {
+                let chunk = chunk?;
+                let outcomes: Vec<Outcome> = chunk
+                    .par_iter()
+                    .map(|entry| open_one(identities, entry, rules, petition, &keyer))
+                    .collect();
+                if to_park.send((chunk, outcomes)).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        })();
+        drop(to_park);
+        let parked = parking
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let withdrawn = reading.join().unwrap_or_default();
+        decrypted?;
+        let (counts, winners, spool) = parked?;
+        Ok::<_, DecryptError>((counts, winners, spool, withdrawn))
     })?;
     Ok(Opened {
         header,
         spool,
         winners,
         records: counts.records,
-        withdrawn: counts.withdrawn,
+        withdrawn,
         decrypted: counts.decrypted,
         failures: counts.failures,
         failed: counts.failed,
@@ -201,7 +227,6 @@ pub fn open_all<R: BufRead + Send>(
 #[derive(Default)]
 struct Counts {
     records: u64,
-    withdrawn: u64,
     decrypted: u64,
     failures: Vec<(String, String)>,
     failed: u64,
@@ -214,7 +239,7 @@ fn open_one(
     entry: &Entry,
     rules: &Rules<'_>,
     petition: &str,
-    winners: &Winners,
+    keyer: &Keyer,
 ) -> Outcome {
     let plain: Zeroizing<Vec<u8>> = match identities.open(entry.ciphertext.as_bytes()) {
         Ok(p) => p,
@@ -229,7 +254,7 @@ fn open_one(
         Ok((r, broken)) => Outcome::Opened {
             suspicious: is_suspicious(&r, rules.suspicious_flags),
             malformed: reason(&broken),
-            key: winners.key(&r),
+            key: keyer.key(&r),
             record: Box::new(r),
         },
         Err(Unread::Inner(e)) => Outcome::Failed {
