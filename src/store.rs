@@ -390,10 +390,7 @@ impl Store {
                         }
                     }
                     touched.write()?;
-                    for (_, loc) in &placed {
-                        slot_map
-                            .insert(&loc.chunk_key()[..], &self.slots.chunk_image(*loc, &[])[..])?;
-                    }
+                    self.persist_chunks(slot_map, placed.iter().map(|(_, l)| l), &[])?;
                     let count = get_u64(meta, "count")? + added;
                     meta.insert("count", &count.to_be_bytes()[..])?;
                     Ok(count)
@@ -565,15 +562,7 @@ impl Store {
                     }
                 }
                 touched.write()?;
-                let mut chunks: Vec<Loc> = freed.clone();
-                chunks.sort_unstable_by_key(|l| l.chunk_key());
-                chunks.dedup_by_key(|l| l.chunk_key());
-                for loc in chunks {
-                    slot_map.insert(
-                        &loc.chunk_key()[..],
-                        &self.slots.chunk_image(loc, &freed)[..],
-                    )?;
-                }
+                self.persist_chunks(slot_map, &freed, &freed)?;
                 let count = get_u64(meta, "count")?.saturating_sub(freed.len() as u64);
                 meta.insert("count", &count.to_be_bytes()[..])?;
                 meta.insert("purged_at", &now.to_be_bytes()[..])?;
@@ -634,15 +623,8 @@ impl Store {
                             }
                         }
                         touched.write()?;
-                        let mut chunks: Vec<Loc> = moves.iter().flat_map(|m| [m.1, m.2]).collect();
-                        chunks.sort_unstable_by_key(|l| l.chunk_key());
-                        chunks.dedup_by_key(|l| l.chunk_key());
-                        for loc in chunks {
-                            slot_map.insert(
-                                &loc.chunk_key()[..],
-                                &self.slots.chunk_image(loc, &froms)[..],
-                            )?;
-                        }
+                        let touched = moves.iter().flat_map(|m| [m.1, m.2]).collect::<Vec<_>>();
+                        self.persist_chunks(slot_map, &touched, &froms)?;
                         Ok(())
                     })
                     .map_err(tx_err)?;
@@ -870,15 +852,7 @@ impl Store {
                 }
                 records.write()?;
                 withdrawals.write()?;
-                let mut chunks: Vec<Loc> = placed.iter().flatten().chain(&freed).copied().collect();
-                chunks.sort_unstable_by_key(|l| l.chunk_key());
-                chunks.dedup_by_key(|l| l.chunk_key());
-                for loc in chunks {
-                    slot_map.insert(
-                        &loc.chunk_key()[..],
-                        &self.slots.chunk_image(loc, &freed)[..],
-                    )?;
-                }
+                self.persist_chunks(slot_map, placed.iter().flatten().chain(&freed), &freed)?;
                 if delta != 0 {
                     let count = get_u64(meta, "count")?.saturating_add_signed(delta);
                     meta.insert("count", &count.to_be_bytes()[..])?;
@@ -891,6 +865,26 @@ impl Store {
                 })
             })
             .map_err(tx_err)
+    }
+
+    /// Writes, in a transaction, the allocation bits of every chunk that
+    /// `locs` fall in, as they stand once `freed` is released: once a chunk.
+    fn persist_chunks<'a>(
+        &self,
+        slot_map: &TransactionalTree,
+        locs: impl IntoIterator<Item = &'a Loc>,
+        freed: &[Loc],
+    ) -> Result<(), Abort> {
+        let mut chunks: Vec<Loc> = locs.into_iter().copied().collect();
+        chunks.sort_unstable_by_key(|l| l.chunk_key());
+        chunks.dedup_by_key(|l| l.chunk_key());
+        for loc in chunks {
+            slot_map.insert(
+                &loc.chunk_key()[..],
+                &self.slots.chunk_image(loc, freed)[..],
+            )?;
+        }
+        Ok(())
     }
 
     /// fdatasync of sled's files: the segment log, and any blob file not

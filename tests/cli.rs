@@ -290,15 +290,9 @@ fn demo_says_loudly_it_is_a_demo_and_how_to_decrypt() {
         page.contains("demo-banner"),
         "every demo page says it is a demo"
     );
-    let r = request(
+    let r = sign_json_at(
         &addr,
-        "POST",
-        "/sign",
-        &[
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Accept", "application/json"),
-        ],
-        form(&pairs(&signer("Demo", "Person", "", "demo@example.org"))).as_bytes(),
+        &pairs(&signer("Demo", "Person", "", "demo@example.org")),
     );
     assert!(r.receipt().is_some());
     let _ = std::process::Command::new("kill")

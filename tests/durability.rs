@@ -174,16 +174,7 @@ fn a_full_disk_refuses_with_503_stops_the_server_and_loses_nothing_acknowledged(
                 .ends_with("stopped so that no later signature is acknowledged over a lost write"),
         "{out}"
     );
-    let again = request(
-        &server.addr,
-        "POST",
-        "/sign",
-        &[
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Accept", "application/json"),
-        ],
-        form(&pairs(&signer("Full", "again", "", "again@example.org"))).as_bytes(),
-    );
+    let again = server.sign_json(&pairs(&signer("Full", "again", "", "again@example.org")));
     assert!(again.receipt().is_none());
 
     // Restarted on a disk with room, every acknowledged signature is there.

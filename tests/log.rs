@@ -482,17 +482,8 @@ fn the_log_is_served_on_the_onion_listener_and_cached_by_kind() {
             std::thread::spawn(move || {
                 let mut n = 0;
                 for i in (t..257).step_by(8) {
-                    let body = form(&pairs(&signer("Tile", &i.to_string(), "", "t@example.org")));
-                    let r = request(
-                        &addr,
-                        "POST",
-                        "/sign",
-                        &[
-                            ("Content-Type", "application/x-www-form-urlencoded"),
-                            ("Accept", "application/json"),
-                        ],
-                        body.as_bytes(),
-                    );
+                    let fields = signer("Tile", &i.to_string(), "", "t@example.org");
+                    let r = sign_json_at(&addr, &pairs(&fields));
                     assert!(r.receipt().is_some());
                     n += 1;
                 }

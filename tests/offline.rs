@@ -164,6 +164,30 @@ impl Kit {
         args.extend_from_slice(extra);
         run(&args)
     }
+
+    /// Decrypts into every output: `s.csv`, the report `r.html`, the public
+    /// list `pub.md` and `pub.html`.
+    fn decrypt_everything(&self, export: &Path) -> Output {
+        let path = |name| self.path(name).to_str().unwrap().to_string();
+        let (out, report, list) = (path("s.csv"), path("r.html"), path("pub"));
+        let args = ["-o", &out, "--report", &report, "--public-list", &list];
+        self.decrypt(export, &args)
+    }
+
+    /// Decrypts with a public list (`s.csv`, `public.md`, `public.html`) and
+    /// returns the list in Markdown and in HTML.
+    fn public_list(&self, export: &Path) -> (String, String) {
+        let (out, list) = (self.path("s.csv"), self.path("public"));
+        let args = [
+            "-o",
+            out.to_str().unwrap(),
+            "--public-list",
+            list.to_str().unwrap(),
+        ];
+        ok(&self.decrypt(export, &args));
+        let read = |name| std::fs::read_to_string(self.path(name)).unwrap();
+        (read("public.md"), read("public.html"))
+    }
 }
 
 /// Record ids in export order; the export format only asks them to be hex.
@@ -697,19 +721,7 @@ fn the_public_list_names_only_signers_who_opted_in() {
             .public()
             .on("2026-12-24"),
     ]);
-    let out = kit.path("s.csv");
-    let list = kit.path("public");
-    ok(&kit.decrypt(
-        &export,
-        &[
-            "-o",
-            out.to_str().unwrap(),
-            "--public-list",
-            list.to_str().unwrap(),
-        ],
-    ));
-    let md = std::fs::read_to_string(kit.path("public.md")).unwrap();
-    let html = std::fs::read_to_string(kit.path("public.html")).unwrap();
+    let (md, html) = kit.public_list(&export);
     for text in [&md, &html] {
         assert!(text.contains("2 people signed publicly"), "{text}");
         for absent in ["Private", "Hidden Org", "Bot", "Spam", "Dup"] {
@@ -741,25 +753,14 @@ fn consent_to_be_listed_holds_only_when_every_copy_asked() {
         signer("Twice", "Again", "", "twice@example.org").on("2026-11-25"),
         signer("Once", "Public", "", "once@example.org").public(),
     ]);
-    let out = kit.path("s.csv");
-    let list = kit.path("public");
-    ok(&kit.decrypt(
-        &export,
-        &[
-            "-o",
-            out.to_str().unwrap(),
-            "--public-list",
-            list.to_str().unwrap(),
-        ],
-    ));
-    let md = std::fs::read_to_string(kit.path("public.md")).unwrap();
+    let (md, _) = kit.public_list(&export);
     assert!(md.contains("Once Public"), "{md}");
     assert!(
         !md.contains("Twice"),
         "listed against one copy's wish: {md}"
     );
     // The spreadsheet says what the public list does…
-    let rows = csv_rows(&out);
+    let rows = csv_rows(&kit.path("s.csv"));
     let twice = rows.iter().find(|r| r[1] == "Signed").unwrap();
     assert_eq!(twice[7], "no", "{twice:?}");
     // …and the review file says why.
@@ -888,17 +889,7 @@ fn a_bad_export_leaves_no_file_at_all() {
     ]);
     let bytes = std::fs::read(&export).unwrap();
     std::fs::write(&export, &bytes[..bytes.len() - 40]).unwrap();
-    let o = kit.decrypt(
-        &export,
-        &[
-            "-o",
-            kit.path("s.csv").to_str().unwrap(),
-            "--report",
-            kit.path("r.html").to_str().unwrap(),
-            "--public-list",
-            kit.path("pub").to_str().unwrap(),
-        ],
-    );
+    let o = kit.decrypt_everything(&export);
     assert!(one_error_line(&o).contains("truncated"));
     let left: Vec<_> = std::fs::read_dir(kit.dir.path())
         .unwrap()
@@ -971,17 +962,7 @@ fn a_forged_record_is_set_aside_with_why_and_nothing_written_carries_an_escape()
         ],
     );
     let out = kit.path("s.csv");
-    let o = kit.decrypt(
-        &export,
-        &[
-            "-o",
-            out.to_str().unwrap(),
-            "--report",
-            kit.path("r.html").to_str().unwrap(),
-            "--public-list",
-            kit.path("pub").to_str().unwrap(),
-        ],
-    );
+    let o = kit.decrypt_everything(&export);
     ok(&o);
     holds_no_escape("stdout", &o.stdout);
     holds_no_escape("stderr", &o.stderr);
@@ -1123,17 +1104,7 @@ fn a_symlink_at_an_output_path_is_replaced_never_followed() {
         std::fs::write(&victim, "victim\n").unwrap();
         std::os::unix::fs::symlink(&victim, kit.path(name)).unwrap();
     }
-    ok(&kit.decrypt(
-        &export,
-        &[
-            "-o",
-            kit.path("s.csv").to_str().unwrap(),
-            "--report",
-            kit.path("r.html").to_str().unwrap(),
-            "--public-list",
-            kit.path("pub").to_str().unwrap(),
-        ],
-    ));
+    ok(&kit.decrypt_everything(&export));
     for name in names {
         let victim = elsewhere.path().join(name);
         assert_eq!(

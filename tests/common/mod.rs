@@ -273,16 +273,7 @@ impl Server {
 
     /// POST /sign with form fields, asking for JSON.
     pub fn sign_json(&self, fields: &[(&str, &str)]) -> Response {
-        let body = form(fields);
-        self.request(
-            "POST",
-            "/sign",
-            &[
-                ("Content-Type", "application/x-www-form-urlencoded"),
-                ("Accept", "application/json"),
-            ],
-            body.as_bytes(),
-        )
+        sign_json_at(&self.addr, fields)
     }
 
     /// POST /sign as a browser would, expecting HTML.
@@ -337,6 +328,21 @@ fn descendants(pid: u32) -> Vec<u32> {
         }
     }
     out
+}
+
+/// POST /sign to `addr` as a script would, expecting JSON: for threads and
+/// servers started without a [`Server`].
+pub fn sign_json_at(addr: &str, fields: &[(&str, &str)]) -> Response {
+    request(
+        addr,
+        "POST",
+        "/sign",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "application/json"),
+        ],
+        form(fields).as_bytes(),
+    )
 }
 
 pub fn form(fields: &[(&str, &str)]) -> String {
@@ -769,17 +775,8 @@ pub fn sign_until_gone(addr: &str, clients: usize, tag: &str) -> Vec<(String, St
             std::thread::spawn(move || {
                 for i in 0..100_000 {
                     let email = format!("{tag}-{c}-{i}@example.org");
-                    let body = form(&pairs(&signer("Kill", &format!("{c}-{i}"), "", &email)));
-                    let r = request(
-                        &addr,
-                        "POST",
-                        "/sign",
-                        &[
-                            ("Content-Type", "application/x-www-form-urlencoded"),
-                            ("Accept", "application/json"),
-                        ],
-                        body.as_bytes(),
-                    );
+                    let fields = signer("Kill", &format!("{c}-{i}"), "", &email);
+                    let r = sign_json_at(&addr, &pairs(&fields));
                     match r.receipt() {
                         Some(code) => acked.lock().unwrap().push((email, code)),
                         None if r.status == 0 => return,
