@@ -242,8 +242,9 @@ struct Applied {
     freed: Vec<Loc>,
     /// Records stored now, minus before.
     delta: i64,
-    /// Entries added to the public log's pending tree.
-    logged: u64,
+    /// Adds and withdrawals written to the public log's pending tree (a
+    /// withdrawal is logged only when it deleted a record here).
+    logged: (u64, u64),
 }
 
 impl Store {
@@ -751,15 +752,6 @@ impl Store {
         let _no_export_reads = frees.then(|| self.reuse.write().unwrap_or_else(|e| e.into_inner()));
         let result = self.commit_inner(ops, buf);
         let applied = result.inspect_err(|e| self.fail(e))?;
-        // Their log entries now wait for the next batch (a withdrawal is logged
-        // only when it deleted a record here).
-        let added = ops.iter().filter(|op| matches!(op, Op::Insert(..))).count() as i64;
-        let withdrawn = ops
-            .iter()
-            .zip(&applied.results)
-            .filter(|(op, found)| matches!(op, Op::Remove(_)) && **found)
-            .count() as i64;
-        self.public_log.pending_moved(added, withdrawn);
         if applied.delta >= 0 {
             self.count
                 .fetch_add(applied.delta as u64, Ordering::Relaxed);
@@ -767,7 +759,8 @@ impl Store {
             self.count
                 .fetch_sub(applied.delta.unsigned_abs(), Ordering::Relaxed);
         }
-        self.public_log.logged(applied.logged);
+        let (added, withdrawn) = applied.logged;
+        self.public_log.logged(added, withdrawn);
         Ok(applied.results)
     }
 
@@ -819,7 +812,7 @@ impl Store {
                 let mut withdrawals = Touched::new(withdrawn, 0);
                 let mut results = Vec::with_capacity(ops.len());
                 let mut freed = Vec::new();
-                let (mut delta, mut logged) = (0i64, 0u64);
+                let (mut delta, mut added, mut withdrawn_here) = (0i64, 0u64, 0u64);
                 for (op, loc) in ops.iter().zip(placed) {
                     match (op, loc) {
                         (Op::Insert(id, _), Some(loc)) => {
@@ -829,7 +822,7 @@ impl Store {
                                 None => delta += 1,
                             }
                             pending.insert(&Entry::new(Kind::Added, id).as_bytes()[..], &[][..])?;
-                            logged += 1;
+                            added += 1;
                             results.push(true);
                         }
                         (Op::Remove(id), _) => {
@@ -843,7 +836,7 @@ impl Store {
                                     &Entry::new(Kind::Withdrawn, id).as_bytes()[..],
                                     &[][..],
                                 )?;
-                                logged += 1;
+                                withdrawn_here += 1;
                             }
                             results.push(present);
                         }
@@ -861,7 +854,7 @@ impl Store {
                     results,
                     freed,
                     delta,
-                    logged,
+                    logged: (added, withdrawn_here),
                 })
             })
             .map_err(tx_err)

@@ -119,15 +119,18 @@ impl Trees {
         })
     }
 
-    /// The store committed `n` more pending entries (durably).
-    pub(crate) fn logged(&self, n: u64) {
+    /// The store committed `added` adds and `withdrawn` withdrawals to the
+    /// pending entries (durably).
+    pub(crate) fn logged(&self, added: u64, withdrawn: u64) {
+        self.pending_moved(added as i64, withdrawn as i64);
+        let n = added + withdrawn;
         if self.waiting.fetch_add(n, Ordering::Relaxed) + n >= BATCH_MAX {
             self.full.notify_one();
         }
     }
 
-    /// The store committed `added` adds and `withdrawn` withdrawals to the
-    /// pending entries (or a batch published them: negative).
+    /// Adds and withdrawals that became pending (or, negative, that a batch
+    /// published): the live count follows.
     pub(crate) fn pending_moved(&self, added: i64, withdrawn: i64) {
         self.pending_delta
             .fetch_add(added - withdrawn, std::sync::atomic::Ordering::Relaxed);
