@@ -5,20 +5,6 @@
 mod common;
 use common::*;
 
-/// Resident memory of a process: (now, highest so far), in KiB.
-fn memory_kib(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let field = |name: &str| -> u64 {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .unwrap()
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
 /// Signs `n` times from `clients` threads; every signature must get a receipt.
 fn sign_many(server: &Server, n: usize, clients: usize) {
     std::thread::scope(|scope| {
@@ -51,7 +37,7 @@ fn memory_stays_under_the_configured_cache_plus_a_fixed_allowance() {
     // times their size), they alone would pass the bound.
     let n = 6000;
     sign_many(&server, n, 8);
-    let (rss, peak) = memory_kib(pid);
+    let (rss, peak) = memory_kib(pid).expect("the server runs");
     let bound = (cache_mb << 10) + ALLOWANCE_KIB;
     eprintln!("{n} signatures: resident {rss} KiB, peak {peak} KiB, bound {bound} KiB");
     assert!(

@@ -1231,14 +1231,10 @@ fn run_measuring_peak_kib(args: &[&str]) -> (Output, u64) {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let status_path = format!("/proc/{}/status", child.id());
     let mut peak = 0;
     while child.try_wait().unwrap().is_none() {
-        if let Ok(status) = std::fs::read_to_string(&status_path)
-            && let Some(line) = status.lines().find(|l| l.starts_with("VmHWM:"))
-        {
-            let kib: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
-            peak = peak.max(kib);
+        if let Some((_, hwm)) = memory_kib(child.id()) {
+            peak = peak.max(hwm);
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }

@@ -409,12 +409,7 @@ fn kept_alive_connections_end_after_their_lifetime_without_cutting_an_answer() {
 
 /// The server's resident memory, in KiB.
 fn rss_kib(server: &Server) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap()
+    memory_kib(server.child.id()).expect("the server runs").0
 }
 
 #[test]

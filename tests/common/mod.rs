@@ -791,3 +791,19 @@ pub fn sign_until_gone(addr: &str, clients: usize, tag: &str) -> Vec<(String, St
     }
     Arc::try_unwrap(acked).unwrap().into_inner().unwrap()
 }
+
+/// A process's resident memory from /proc, in KiB: now (`VmRSS`) and the
+/// highest so far (`VmHWM`); `None` once it has gone.
+pub fn memory_kib(pid: u32) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| -> Option<u64> {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
