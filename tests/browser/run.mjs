@@ -471,7 +471,11 @@ async function main() {
       assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
       await context.close();
     });
-    await check("browser-sealed: JavaScript signers with short and long names (Latin, CJK, emoji) each send a body of exactly 8192 bytes, and get receipts of one size", async () => {
+    // The short and the long signer each sign on a 360 px phone with
+    // JavaScript; `receiptSays` names the sealing path the receipt must state,
+    // and `onPage` checks each page before it is filled. Returns the bodies
+    // the pages sent and the lengths of the answers.
+    const signShortAndLong = async (url, receiptSays, onPage = async () => {}) => {
       const bodies = [];
       const answers = [];
       for (const who of [signers.short, signers.long]) {
@@ -479,14 +483,19 @@ async function main() {
         const p = await context.newPage();
         p.on("request", (r) => isSignPost(r) && bodies.push(r.postDataBuffer()));
         p.on("response", (r) => isSign(r) && answers.push(r.body().then((b) => b.length, () => 0)));
-        await p.goto(`${open.url}/?lang=en`);
+        await p.goto(`${url}/?lang=en`);
+        await onPage(p);
         await fillSigner(p, who);
         await p.waitForFunction(() => document.querySelector("input[name=pow]").value !== "", null, { timeout: 10_000 });
         const status = await submit(p, () => p.click("form[action='/sign'] button[type=submit]"));
         assert(status === 200, `status ${status}`);
-        assert((await p.textContent("main")).includes("this server never saw them"), "the receipt does not say the browser sealed it");
+        assert((await p.textContent("main")).includes(receiptSays), `the receipt does not say "${receiptSays}"`);
         await context.close();
       }
+      return { bodies, answers };
+    };
+    await check("browser-sealed: JavaScript signers with short and long names (Latin, CJK, emoji) each send a body of exactly 8192 bytes, and get receipts of one size", async () => {
+      const { bodies, answers } = await signShortAndLong(open.url, "this server never saw them");
       assertPadded(bodies, 2, { sealed: true });
       await assertOneReceiptSize(answers, "browser");
     });
@@ -618,22 +627,9 @@ async function main() {
       fs.writeFileSync(mixed, `${recipient}\n${fs.readFileSync(`${sshKey}.pub`, "utf8")}`);
       const ssh = await serve(openConfig, path.join(tmp, "data-ssh"), mixed);
       try {
-        const bodies = [];
-        const answers = [];
-        for (const who of [signers.short, signers.long]) {
-          const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
-          const p = await context.newPage();
-          p.on("request", (r) => isSignPost(r) && bodies.push(r.postDataBuffer()));
-          p.on("response", (r) => isSign(r) && answers.push(r.body().then((b) => b.length, () => 0)));
-          await p.goto(`${ssh.url}/?lang=en`);
+        const { bodies, answers } = await signShortAndLong(ssh.url, "This server locked your details", async (p) => {
           assert((await p.getAttribute("form[action='/sign']", "data-seal")) === null, "the page offers browser sealing to an SSH key");
-          await fillSigner(p, who);
-          await p.waitForFunction(() => document.querySelector("input[name=pow]").value !== "", null, { timeout: 10_000 });
-          const status = await submit(p, () => p.click("form[action='/sign'] button[type=submit]"));
-          assert(status === 200, `status ${status}`);
-          assert((await p.textContent("main")).includes("This server locked your details"), "the receipt does not say the server sealed it");
-          await context.close();
-        }
+        });
         assertPadded(bodies, 2, { sealed: false });
         await assertOneReceiptSize(answers, "server");
       } finally {
