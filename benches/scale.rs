@@ -24,7 +24,9 @@
 //! Every size is set against the ciphertext it holds (records × the mean size
 //! of a sealed record, measured through the library). Settings: BENCH_RECORDS,
 //! BENCH_CLIENTS (64), BENCH_DIR (scratch folder; the run needs about 10 KB
-//! per record there at its peak), BENCH_DECRYPT (set to 0 to skip step 6).
+//! per record there at its peak), BENCH_DECRYPT (set to 0 to skip step 6),
+//! BENCH_SERVER_TOML (lines added to the server's config, to measure another
+//! setting than the defaults: `[storage]\ncache_mb = 4`, say).
 //! The last line is machine-readable.
 
 mod common;
@@ -63,6 +65,7 @@ struct Settings {
     clients: usize,
     dir: PathBuf,
     decrypt: bool,
+    server_toml: String,
 }
 
 impl Settings {
@@ -85,6 +88,7 @@ impl Settings {
                 .map(PathBuf::from)
                 .unwrap_or_else(std::env::temp_dir),
             decrypt: std::env::var("BENCH_DECRYPT").map_or(true, |v| v.trim() != "0"),
+            server_toml: std::env::var("BENCH_SERVER_TOML").unwrap_or_default(),
         }
     }
 }
@@ -158,7 +162,7 @@ fn run(settings: &Settings, rt: &tokio::runtime::Runtime) -> Outcome {
 
     // 1. Fill, sampling every quarter.
     let n = settings.records;
-    let server = Server::start(&data, &recipients, "");
+    let server = Server::start(&data, &recipients, &settings.server_toml);
     let pid = server.pid();
     let done = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
@@ -219,7 +223,7 @@ fn run(settings: &Settings, rt: &tokio::runtime::Runtime) -> Outcome {
     eprintln!("bench: server {exit}");
 
     // 3. Restart.
-    let server = Server::start(&data, &recipients, "");
+    let server = Server::start(&data, &recipients, &settings.server_toml);
     let restart = server.started_in;
     std::thread::sleep(Duration::from_millis(500));
     let restart_memory = server.memory();

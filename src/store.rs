@@ -127,7 +127,7 @@ pub struct Options {
 }
 
 /// The default of `[storage] cache_mb`.
-pub const DEFAULT_CACHE_MB: u64 = 8;
+pub const DEFAULT_CACHE_MB: u64 = 4;
 
 impl Default for Options {
     fn default() -> Self {
