@@ -1030,7 +1030,7 @@ impl Committer {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     thread_local! {
@@ -1227,7 +1227,7 @@ mod tests {
 
     /// Opens the store again after a sled on the same folder was dropped:
     /// sled may release its lock a moment later (an epoch-deferred drop).
-    fn reopen(dir: &Path) -> Store {
+    pub(crate) fn reopen(dir: &Path) -> Store {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         loop {
             match Store::open(dir) {

@@ -46,8 +46,8 @@ const CHUNK: usize = 512;
 
 /// Entries waiting at most before a batch is published, even before its
 /// time: sled keeps memory for every stored item, so a batch that grew with
-/// the signing rate would grow the server's memory with it (about 200 bytes
-/// per pending entry, 3 MB here). The largest petition on record peaked at
+/// the signing rate would grow the server's memory with it. The largest
+/// petition on record peaked at
 /// 33 signatures a second, 10,000 per default batch, so real batches are
 /// never cut short; a batch this full still hides each signer among 16,384
 /// others.
@@ -597,6 +597,73 @@ mod tests {
         handle.join().unwrap();
     }
 
+    /// Puts add entries for ids `from..to` in `log_pending` as commits would,
+    /// and counts them.
+    fn pend(store: &Store, from: u32, to: u32) {
+        let mut batch = sled::Batch::default();
+        for i in from..to {
+            let mut id = [0u8; 32];
+            id[..4].copy_from_slice(&i.to_le_bytes());
+            batch.insert(
+                &Entry::new(EntryKind::Added, &RecordId(id)).as_bytes()[..],
+                &[][..],
+            );
+        }
+        store.public_log.pending_tree().apply_batch(batch).unwrap();
+        store.public_log.logged(u64::from(to - from), 0);
+    }
+
+    #[test]
+    fn a_batch_larger_than_one_transaction_is_published_whole_and_sorted() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, log) = open(dir.path());
+        let n = 2 * CHUNK as u32 + 100;
+        pend(&store, 0, n);
+        assert_eq!(log.publish().unwrap(), u64::from(n));
+        assert_eq!((log.pending(), log.count()), (0, u64::from(n)));
+        let mut all = Vec::new();
+        for t in 0..n.div_ceil(256) {
+            let width = (n - t * 256).min(256) as u16;
+            let tile = log
+                .tile(&TileId::entries(u64::from(t), width))
+                .unwrap()
+                .unwrap();
+            all.extend(tiles::decode_bundle(&tile).unwrap());
+        }
+        assert_eq!(all.len(), n as usize);
+        assert!(
+            all.windows(2).all(|w| w[0] < w[1]),
+            "one batch stays in byte order across its transactions"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_full_batch_is_published_before_its_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(dir.path()).unwrap());
+        // A day between batches: only a full batch can publish within the test.
+        let (log, _) = Log::open(store.clone(), dir.path(), "example.org/p", 86_400).unwrap();
+        let log = Arc::new(log);
+        let (stop, stopped) = tokio::sync::watch::channel(());
+        let batches = tokio::spawn(run_batches(log.clone(), stopped));
+        let full = BATCH_MAX as u32;
+        pend(&store, 0, full - 1);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(
+            log.count(),
+            0,
+            "one entry short of full: it waits for its time"
+        );
+        pend(&store, full - 1, full);
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while log.count() < BATCH_MAX && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!((log.count(), log.pending()), (BATCH_MAX, 0));
+        drop(stop);
+        batches.await.unwrap();
+    }
+
     #[test]
     fn the_log_survives_a_reopen_and_refuses_another_name_or_key() {
         let dir = tempfile::tempdir().unwrap();
@@ -604,7 +671,7 @@ mod tests {
             let (_store, log) = open(dir.path());
             assert_eq!(log.published().size, 0);
         }
-        let store = Arc::new(Store::open(dir.path()).unwrap());
+        let store = Arc::new(crate::store::tests::reopen(dir.path()));
         let err = Log::open(store.clone(), dir.path(), "example.org/q", 1).unwrap_err();
         assert!(matches!(err, LogError::OtherName { .. }), "{err}");
         let (log, how) = Log::open(store.clone(), dir.path(), "example.org/p", 1).unwrap();
