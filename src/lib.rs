@@ -33,3 +33,17 @@ pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
     let n = n.into();
     format!("{n} {}", if n == 1 { one } else { many })
 }
+
+/// Fails unless each file (from the project root) contains each text: for
+/// bounds the docs promise in prose, so a changed constant cannot leave them
+/// stale.
+#[cfg(test)]
+pub(crate) fn assert_docs_say(said: &[(&str, &[&str])]) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (file, needles) in said {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        for needle in *needles {
+            assert!(text.contains(needle), "{file} never says {needle:?}");
+        }
+    }
+}

@@ -664,6 +664,30 @@ mod tests {
         batches.await.unwrap();
     }
 
+    /// The bounds are promised in prose (SECURITY.md row 52, the capacity
+    /// figures): a change to either constant must change those texts too.
+    #[test]
+    fn the_docs_state_the_batch_bounds_this_code_uses() {
+        fn with_commas(n: u64) -> String {
+            let digits = n.to_string();
+            let mut out = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i) % 3 == 0 {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out
+        }
+        let (full, chunk) = (with_commas(BATCH_MAX), format!("{CHUNK} entries"));
+        crate::assert_docs_say(&[
+            ("SECURITY.md", &[&full]),
+            ("docs/config.md", &[&full]),
+            ("docs/formats.md", &[&full, &chunk]),
+            ("docs/operations.md", &[&full, &chunk]),
+        ]);
+    }
+
     #[test]
     fn the_log_survives_a_reopen_and_refuses_another_name_or_key() {
         let dir = tempfile::tempdir().unwrap();

@@ -297,3 +297,20 @@ fn read_record(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SECURITY.md row 39 and the data-flow notes promise these bounds in
+    /// prose: a change to a constant must change those texts too.
+    #[test]
+    fn the_docs_state_the_chunk_bounds_this_code_uses() {
+        let chunks = format!("chunks of {CHUNK} records");
+        let ahead = format!("at most {READ_AHEAD} chunks read ahead");
+        crate::assert_docs_say(&[
+            ("SECURITY.md", &[&chunks, &ahead]),
+            ("docs/dataflow.md", &[&chunks]),
+        ]);
+    }
+}
