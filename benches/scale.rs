@@ -22,7 +22,8 @@
 //!    age decryption of a sample of the same records, in the same run.
 //!
 //! Every size is set against the ciphertext it holds (records × the mean size
-//! of a sealed record, measured through the library). Settings: BENCH_RECORDS,
+//! of a stored record, read from the export), and split into the record
+//! files and sled's share. Settings: BENCH_RECORDS,
 //! BENCH_CLIENTS (64), BENCH_DIR (scratch folder; the run needs about 10 KB
 //! per record there at its peak), BENCH_DECRYPT (set to 0 to skip step 6),
 //! BENCH_SERVER_TOML (lines added to the server's config, to measure another
@@ -43,8 +44,6 @@ use rayon::prelude::*;
 use common::load::{fill, withdraw_all};
 use common::server::{EXE, Memory, Server, disk_usage, keygen, run_watched};
 use undersign::export;
-use undersign::record::PADDED_LEN;
-use undersign::seal::Recipients;
 
 /// The server's allocator, as in the signing bench (age wipes its buffers).
 #[global_allocator]
@@ -103,7 +102,7 @@ struct Mark {
     records: u64,
     at: Duration,
     memory: Memory,
-    disk: u64,
+    disk: Disk,
     /// Server CPU time so far.
     cpu: Duration,
 }
@@ -127,28 +126,50 @@ struct Outcome {
     filled: u64,
     fill_errors: u64,
     withdrawn: u64,
-    after_withdrawals: u64,
+    after_withdrawals: Disk,
     restart: Duration,
     restart_memory: Memory,
     export: Step,
     export_bytes: u64,
     purge: Step,
     purged: u64,
-    after_purge: u64,
+    after_purge: Disk,
     decrypt: Option<(Step, f64)>,
     ct_bytes: f64,
     stored: u64,
 }
 
-/// The mean size of a sealed record (ciphertext bytes per signature).
-fn sealed_size(recipients_text: &str) -> f64 {
-    let recipients = Recipients::parse(recipients_text).expect("parsing the recipients");
-    let plain = vec![b' '; PADDED_LEN];
-    let n = 2000;
-    let total: usize = (0..n)
-        .map(|_| recipients.seal(&plain).expect("sealing").0.len())
-        .sum();
-    total as f64 / n as f64
+/// The mean size of the stored records (ciphertext bytes per signature),
+/// read from the export: what the server really seals (its record layout,
+/// with room for a browser-sealed part, is larger than a bare signer JSON).
+fn ciphertext_mean(export_path: &Path) -> f64 {
+    let file = std::fs::File::open(export_path).expect("opening the export");
+    let mut reader =
+        export::Reader::new(std::io::BufReader::new(file)).expect("reading the export");
+    let (mut records, mut bytes) = (0u64, 0u64);
+    while let Some(item) = reader.next_item() {
+        if let export::Item::Record(entry) = item.expect("a valid export") {
+            records += 1;
+            bytes += entry.ciphertext.as_bytes().len() as u64;
+        }
+    }
+    bytes as f64 / records.max(1) as f64
+}
+
+/// A data folder's size: in all, and its record files (the rest is sled's).
+#[derive(Clone, Copy, Default)]
+struct Disk {
+    total: u64,
+    records: u64,
+}
+
+impl Disk {
+    fn of(data: &Path) -> Disk {
+        Disk {
+            total: disk_usage(data),
+            records: disk_usage(&data.join("records")),
+        }
+    }
 }
 
 fn run(settings: &Settings, rt: &tokio::runtime::Runtime) -> Outcome {
@@ -158,7 +179,6 @@ fn run(settings: &Settings, rt: &tokio::runtime::Runtime) -> Outcome {
     let recipients = dir.join("recipients.txt");
     std::fs::write(&recipients, &recipients_text).expect("writing the recipients");
     let data = dir.join("data");
-    let ct_bytes = sealed_size(&recipients_text);
 
     // 1. Fill, sampling every quarter.
     let n = settings.records;
@@ -170,7 +190,7 @@ fn run(settings: &Settings, rt: &tokio::runtime::Runtime) -> Outcome {
         records: 0,
         at: Duration::ZERO,
         memory: server.memory(),
-        disk: disk_usage(&data),
+        disk: Disk::of(&data),
         cpu: server.cpu(),
     }];
     eprintln!(
@@ -189,7 +209,7 @@ fn run(settings: &Settings, rt: &tokio::runtime::Runtime) -> Outcome {
                     records: done.load(Ordering::Relaxed),
                     at: started.elapsed(),
                     memory: Memory::of(pid),
-                    disk: disk_usage(&data),
+                    disk: Disk::of(&data),
                     cpu: common::server::cpu_of(pid),
                 });
                 eprintln!(
@@ -218,7 +238,7 @@ fn run(settings: &Settings, rt: &tokio::runtime::Runtime) -> Outcome {
     let withdrawn = rt.block_on(withdraw_all(server.addr, codes, settings.clients));
     // Let the last batch's wipes and the log settle before measuring.
     std::thread::sleep(Duration::from_secs(1));
-    let after_withdrawals = disk_usage(&data);
+    let after_withdrawals = Disk::of(&data);
     let exit = server.stop();
     eprintln!("bench: server {exit}");
 
@@ -243,6 +263,7 @@ fn run(settings: &Settings, rt: &tokio::runtime::Runtime) -> Outcome {
         "undersign export",
     );
     let export_bytes = std::fs::metadata(&export_path).map_or(0, |m| m.len());
+    let ct_bytes = ciphertext_mean(&export_path);
 
     // 5. Purge half of it.
     let half = dir.join("half.jsonl");
@@ -257,7 +278,7 @@ fn run(settings: &Settings, rt: &tokio::runtime::Runtime) -> Outcome {
             .arg(&half),
         "undersign purge",
     );
-    let after_purge = disk_usage(&data);
+    let after_purge = Disk::of(&data);
     let _ = std::fs::remove_file(&half);
 
     // 6. Decrypt the whole export, against pure age on a sample.
@@ -392,17 +413,18 @@ fn main() {
         o.filled, settings.clients
     );
     println!(
-        "a sealed record is {:.0} bytes; {} signing errors during the fill",
+        "a stored record is {:.0} bytes of ciphertext (mean over the export); {} signing errors during the fill",
         o.ct_bytes, o.fill_errors
     );
     println!();
     println!(
-        "{:>10} {:>8} {:>12} {:>11} {:>11} {:>13} {:>9} {:>12}",
+        "{:>10} {:>8} {:>12} {:>11} {:>11} {:>9} {:>13} {:>9} {:>12}",
         "records",
         "time s",
         "resident MB",
         "peak MB",
         "disk MB",
+        "sled MB",
         "disk/record",
         "ratio",
         "signing/s"
@@ -410,19 +432,20 @@ fn main() {
     for (i, m) in o.marks.iter().enumerate() {
         let (rate, _) = quarter(&o.marks, i);
         println!(
-            "{:>10} {:>8.1} {:>12.1} {:>11.1} {:>11.1} {:>13.0} {:>9.2} {:>12}",
+            "{:>10} {:>8.1} {:>12.1} {:>11.1} {:>11.1} {:>9.1} {:>13.0} {:>9.2} {:>12}",
             m.records,
             m.at.as_secs_f64(),
             mb(m.memory.now),
             mb(m.memory.peak),
-            mb(m.disk),
+            mb(m.disk.total),
+            mb(m.disk.total - m.disk.records),
             if m.records > 0 {
-                m.disk as f64 / m.records as f64
+                m.disk.total as f64 / m.records as f64
             } else {
                 f64::NAN
             },
             if m.records > 0 {
-                m.disk as f64 / ct(m.records as f64)
+                m.disk.total as f64 / ct(m.records as f64)
             } else {
                 f64::NAN
             },
@@ -440,10 +463,22 @@ fn main() {
     println!(
         "withdrew {} (1 in {WITHDRAW_EVERY}): disk {:.1} MB, {:.2} x the {:.0} MB of ciphertext left",
         o.withdrawn,
-        mb(o.after_withdrawals),
-        o.after_withdrawals as f64 / ct(live),
+        mb(o.after_withdrawals.total),
+        o.after_withdrawals.total as f64 / ct(live),
         ct(live) / 1e6
     );
+    let parts = |d: Disk, records: f64| {
+        format!(
+            "record files {:.2} x the ciphertext, sled {:.0} bytes per record",
+            d.records as f64 / ct(records),
+            (d.total - d.records) as f64 / records.max(1.0)
+        )
+    };
+    println!(
+        "  at the end of the fill: {}",
+        parts(last.disk, last.records as f64)
+    );
+    println!("  after withdrawing: {}", parts(o.after_withdrawals, live));
     println!(
         "restart with {} records: listening after {:.2} s, resident {:.1} MB",
         o.stored,
@@ -462,10 +497,11 @@ fn main() {
         "purge of {} records: {:.1} s; disk after {:.1} MB, {:.2} x the {:.0} MB of ciphertext left",
         o.purged,
         o.purge.wall.as_secs_f64(),
-        mb(o.after_purge),
-        o.after_purge as f64 / ct(left),
+        mb(o.after_purge.total),
+        o.after_purge.total as f64 / ct(left),
         ct(left) / 1e6
     );
+    println!("  after the purge: {}", parts(o.after_purge, left));
     let decrypt_s = o.decrypt.as_ref().map(|(d, pure)| {
         let per_s = o.stored as f64 / d.wall.as_secs_f64();
         println!(
@@ -485,7 +521,7 @@ fn main() {
     let growth = (last.memory.now as f64 - half.memory.now as f64).max(0.0)
         / (last.records as f64 - half.records as f64).max(1.0);
     let rss_6m = last.memory.peak as f64 + growth * (TARGET - n).max(0.0);
-    let disk_per_record = o.after_withdrawals as f64 / live;
+    let disk_per_record = o.after_withdrawals.total as f64 / live;
     let export_per_record = o.export_bytes as f64 / o.stored.max(1) as f64;
     let scale = TARGET / o.stored.max(1) as f64;
     let last_rate = quarter(&o.marks, o.marks.len() - 1).0.unwrap_or(0.0);
@@ -537,10 +573,10 @@ fn main() {
         q(3),
         q(4),
         mb(last.memory.peak),
-        last.disk as f64 / last.records.max(1) as f64,
-        last.disk as f64 / ct(last.records as f64),
-        o.after_withdrawals as f64 / ct(live),
-        o.after_purge as f64 / ct(left),
+        last.disk.total as f64 / last.records.max(1) as f64,
+        last.disk.total as f64 / ct(last.records as f64),
+        o.after_withdrawals.total as f64 / ct(live),
+        o.after_purge.total as f64 / ct(left),
         o.restart.as_secs_f64(),
         o.export.wall.as_secs_f64(),
         mb(o.export.peak),
