@@ -35,6 +35,7 @@
 //! (PostgreSQL's "fsyncgate"), so nothing written afterwards could be trusted.
 
 mod buckets;
+mod sled_files;
 mod slots;
 
 use std::collections::HashMap;
@@ -54,6 +55,7 @@ use crate::export;
 use crate::receipt::RecordId;
 use crate::seal::Ciphertext;
 use buckets::Bucket;
+use sled_files::SledFilesError;
 use slots::{LOC_BYTES, Loc, SlotError, Slots};
 
 const SCHEMA: &[u8] = b"2";
@@ -88,6 +90,16 @@ pub enum StoreError {
          (the export was altered): nothing was deleted"
     )]
     Differs(u64),
+}
+
+/// sled as the store runs it: no periodic flusher, since the store flushes
+/// once per batch and follows it with `fdatasync`.
+fn open_sled(path: &Path, cache_bytes: u64) -> sled::Result<sled::Db> {
+    sled::Config::new()
+        .path(path)
+        .cache_capacity(cache_bytes)
+        .flush_every_ms(None)
+        .open()
 }
 
 fn write_err(e: impl std::fmt::Display) -> StoreError {
@@ -150,6 +162,11 @@ pub struct Store {
     /// export never reads a slot that was meanwhile given to another record.
     reuse: RwLock<()>,
     dir: PathBuf,
+    /// Where sled's files are ([`sled_files`]).
+    sled_dir: PathBuf,
+    /// The data folder's lock, held while the store is open.
+    lock: File,
+    cache_bytes: u64,
     /// sled's segment log, kept open so each batch's `fdatasync` costs no `open`.
     log: File,
     /// sled's blob files already synced, with their length then.
@@ -269,18 +286,19 @@ impl Store {
                 .create(dir)
                 .map_err(|e| open_err(e.to_string()))?;
         }
-        let db = sled::Config::new()
-            .path(dir)
-            .cache_capacity(options.cache_bytes)
-            // We flush ourselves, once per batch, and follow it with fdatasync.
-            .flush_every_ms(None)
-            .open()
-            .map_err(|e| match e {
-                sled::Error::Io(io) if io.to_string().contains("lock") => {
-                    StoreError::InUse(shown.clone())
-                }
-                other => open_err(other.to_string()),
-            })?;
+        let claimed = |e: SledFilesError| match e {
+            SledFilesError::InUse => StoreError::InUse(shown.clone()),
+            other => open_err(other.to_string()),
+        };
+        let lock = sled_files::lock(dir).map_err(claimed)?;
+        let open = |path: &Path| open_sled(path, options.cache_bytes);
+        let sled_dir = sled_files::settle(dir, open).map_err(claimed)?;
+        let db = open(&sled_dir).map_err(|e| match e {
+            sled::Error::Io(io) if io.to_string().contains("lock") => {
+                StoreError::InUse(shown.clone())
+            }
+            other => open_err(other.to_string()),
+        })?;
         let tree = |name: &str| db.open_tree(name).map_err(|e| open_err(e.to_string()));
         let (index, withdrawn, slot_map, meta) = (
             tree("index")?,
@@ -322,7 +340,7 @@ impl Store {
                     .map_err(|_| open_err("the stored count is malformed".into()))?,
             ),
         };
-        let log = File::open(dir.join("db")).map_err(|e| open_err(e.to_string()))?;
+        let log = File::open(sled_dir.join("db")).map_err(|e| open_err(e.to_string()))?;
         let store = Store {
             db,
             index,
@@ -332,6 +350,9 @@ impl Store {
             slots,
             reuse: RwLock::new(()),
             dir: dir.to_path_buf(),
+            sled_dir,
+            lock,
+            cache_bytes: options.cache_bytes,
             log,
             synced_blobs: Mutex::new(HashMap::new()),
             count: AtomicU64::new(count),
@@ -581,6 +602,31 @@ impl Store {
         // Purges are rare and offline: check the kept count against the index.
         let remaining = self.recount()?;
         Ok((freed.len() as u64, remaining))
+    }
+
+    /// Rewrites sled's files into a fresh folder, closing the store: sled
+    /// keeps the garbage of every rewritten bucket until half a segment is
+    /// garbage, so after a purge its files stay as large as before (see
+    /// [`sled_files`]). Returns the size of sled's files before and after.
+    pub fn rewrite_sled(self) -> Result<(u64, u64), StoreError> {
+        let Store {
+            db,
+            index,
+            withdrawn,
+            slot_map,
+            meta,
+            public_log,
+            dir,
+            lock,
+            cache_bytes,
+            ..
+        } = self;
+        // Every tree handle keeps the database open: only `db` may remain.
+        drop((index, withdrawn, slot_map, meta, public_log));
+        let sizes =
+            sled_files::rewrite(&dir, db, |p| open_sled(p, cache_bytes)).map_err(write_err)?;
+        drop(lock);
+        Ok(sizes)
     }
 
     /// Moves the records of the last slots into free ones before them, a
@@ -886,7 +932,7 @@ impl Store {
     /// or again if it grew since; one deleted meanwhile needs nothing.
     fn sync(&self) -> io::Result<()> {
         self.log.sync_data()?;
-        let blobs = self.dir.join("blobs");
+        let blobs = self.sled_dir.join("blobs");
         let Ok(entries) = std::fs::read_dir(&blobs) else {
             return Ok(());
         };
@@ -1212,11 +1258,17 @@ pub(crate) mod tests {
     }
 
     /// The folder's sled, opened as the store opens it (no background
-    /// flusher, which would hold the folder's lock a moment after a drop).
-    fn raw_sled(dir: &Path) -> sled::Db {
+    /// flusher, which would hold the folder's lock a moment after a drop);
+    /// `top`: sled's files at the top of the folder, as before `sled/`.
+    fn raw_sled(dir: &Path, top: bool) -> sled::Db {
+        let path = if top {
+            dir.to_path_buf()
+        } else {
+            dir.join("sled")
+        };
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         loop {
-            match sled::Config::new().path(dir).flush_every_ms(None).open() {
+            match open_sled(&path, 1 << 20) {
                 Err(_) if std::time::Instant::now() < deadline => {
                     std::thread::sleep(std::time::Duration::from_millis(20));
                 }
@@ -1288,6 +1340,132 @@ pub(crate) mod tests {
         assert_eq!(exported(&store).1, [1, 4]);
     }
 
+    /// An id whose bucket suffix is easy to find in a file: `n`, then 31 × `0xA5`.
+    fn traceable(n: u8) -> RecordId {
+        let mut id = [0xA5; 32];
+        id[0] = n;
+        RecordId(id)
+    }
+
+    /// A store whose sled files hold garbage: records added and withdrawn in
+    /// many small batches, one purged; returns it, and the digest of its
+    /// export with sled's own checksum.
+    fn worn_store(dir: &Path) -> (Store, (String, u32)) {
+        let store = Store::open(dir).unwrap();
+        let mut buf = Vec::new();
+        let id = |b: u8, i: u8| {
+            let mut id = [0x3C; 32];
+            (id[0], id[1]) = (b, i);
+            RecordId(id)
+        };
+        for b in 0..60 {
+            let ops: Vec<Op> = (0..4).map(|i| Op::Insert(id(b, i), marked(i))).collect();
+            store.commit(&ops, &mut buf).unwrap();
+        }
+        for b in 0..20 {
+            store.commit(&[Op::Remove(id(b, 0))], &mut buf).unwrap();
+        }
+        store
+            .commit(&[Op::Insert(traceable(7), marked(7))], &mut buf)
+            .unwrap();
+        let sha: [u8; 32] = Sha256::digest(marked(7).as_bytes()).into();
+        store.purge(&[(traceable(7), sha)], 1).unwrap();
+        let held = contents(&store);
+        (store, held)
+    }
+
+    /// What a store holds: the digest of its export, and sled's checksum.
+    fn contents(store: &Store) -> (String, u32) {
+        let mut out = Vec::new();
+        store.export(&mut out).unwrap();
+        (
+            hex::encode(Sha256::digest(&out)),
+            store.db.checksum().unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_rewrite_of_sleds_files_keeps_every_tree_and_drops_the_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, held) = worn_store(dir.path());
+        // A bucket holds an id's bytes after the first two.
+        let suffix = &traceable(7).0[2..];
+        let sled_bytes = || folder_bytes(&dir.path().join("sled"));
+        assert!(
+            sled_bytes().windows(suffix.len()).any(|w| w == suffix),
+            "before the rewrite, sled's files still hold the purged id (the test must see it)"
+        );
+        let (before, after) = store.rewrite_sled().unwrap();
+        assert!(after < before, "{after} < {before}");
+        assert!(
+            !sled_bytes().windows(suffix.len()).any(|w| w == suffix),
+            "the rewritten files hold no trace of the purged id"
+        );
+        assert_eq!(contents(&reopen(dir.path())), held);
+        for gone in ["sled.new", "sled.old", "db", "conf", "blobs"] {
+            assert!(!dir.path().join(gone).exists(), "{gone} is left");
+        }
+    }
+
+    #[test]
+    fn a_rewrite_cut_short_anywhere_leaves_one_whole_copy() {
+        fn copy(from: &Path, to: &Path) {
+            std::fs::create_dir_all(to).unwrap();
+            for entry in std::fs::read_dir(from).unwrap() {
+                let path = entry.unwrap().path();
+                let target = to.join(path.file_name().unwrap());
+                if path.is_dir() {
+                    copy(&path, &target);
+                } else {
+                    std::fs::copy(&path, target).unwrap();
+                }
+            }
+        }
+        let half_copy = |to: &Path| {
+            std::fs::create_dir_all(to).unwrap();
+            std::fs::write(to.join("db"), b"half a copy").unwrap();
+        };
+        // Where a crash can leave the folders, from `rewrite` and from the
+        // first move of an older folder's files: each must open as it was.
+        type Crash = fn(&Path, &dyn Fn(&Path, &Path), &dyn Fn(&Path));
+        let crashes: [(&str, Crash); 4] = [
+            ("while copying", |d, _, half| half(&d.join("sled.new"))),
+            ("between the renames", |d, _, half| {
+                std::fs::rename(d.join("sled"), d.join("sled.old")).unwrap();
+                half(&d.join("sled.new"));
+            }),
+            ("before removing the old copy", |d, copy, _| {
+                copy(&d.join("sled"), &d.join("sled.old"));
+            }),
+            ("before removing an older folder's files", |d, copy, _| {
+                copy(&d.join("sled"), d);
+            }),
+        ];
+        for (when, crash) in crashes {
+            let dir = tempfile::tempdir().unwrap();
+            let (store, held) = worn_store(dir.path());
+            drop(store);
+            drop(reopen(dir.path()));
+            crash(dir.path(), &copy, &half_copy);
+            assert_eq!(contents(&reopen(dir.path())), held, "a crash {when}");
+            for gone in ["sled.new", "sled.old", "db", "conf"] {
+                assert!(
+                    !dir.path().join(gone).exists(),
+                    "a crash {when}: {gone} is left"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn one_process_at_a_time_opens_a_data_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert!(matches!(Store::open(dir.path()), Err(StoreError::InUse(_))));
+        drop(store);
+        drop(reopen(dir.path()));
+    }
+
     #[test]
     fn a_purge_moves_the_last_records_into_its_holes_and_cuts_the_file() {
         let dir = tempfile::tempdir().unwrap();
@@ -1356,7 +1534,7 @@ pub(crate) mod tests {
         assert_eq!(reopen(dir.path()).count(), 29);
         // A wrong stored count is believed at start (nothing is counted)…
         {
-            let db = raw_sled(dir.path());
+            let db = raw_sled(dir.path(), false);
             let meta = db.open_tree("meta").unwrap();
             meta.insert("count", &999u64.to_be_bytes()[..]).unwrap();
             db.flush().unwrap();
@@ -1375,7 +1553,7 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         // As undersign wrote it before slots: records and withdrawals in sled.
         {
-            let db = raw_sled(dir.path());
+            let db = raw_sled(dir.path(), true);
             let signatures = db.open_tree("signatures").unwrap();
             for i in 0..(MIGRATE_CHUNK as u32 + 300) {
                 let mut id = [7u8; 32];
@@ -1409,7 +1587,7 @@ pub(crate) mod tests {
         }
         assert_eq!(records, n);
         drop(store);
-        let db = raw_sled(dir.path());
+        let db = raw_sled(dir.path(), false);
         assert!(
             !db.tree_names().iter().any(|t| t.as_ref() == b"signatures"),
             "the old tree is gone"

@@ -349,6 +349,14 @@ fn purge_deletes_exactly_what_a_verified_export_holds() {
         "{}",
         stdout(&o)
     );
+    // sled's files were rewritten into a fresh folder, and nothing is left of the old one.
+    assert!(stdout(&o).contains("sled's files"), "{}", stdout(&o));
+    for gone in ["sled.old", "sled.new", "db"] {
+        assert!(
+            !org.data.join(gone).exists(),
+            "{gone} is left after a purge"
+        );
+    }
     let left: Vec<String> = org
         .decrypt(&org.export())
         .iter()

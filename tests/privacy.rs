@@ -72,19 +72,19 @@ fn signing_writes_no_temporary_file() {
     }
     drop(server);
     assert!(files_under(&tmp).is_empty(), "the server wrote to TMPDIR");
-    // The data folder holds sled's own files, the record files (named by
-    // their slot size) and the public log's signing key.
+    // The data folder holds sled's own files (in `sled/`), the record files
+    // (named by their slot size), the public log's signing key and the
+    // folder's lock.
     for f in files_under(&org.data) {
         let name = f
             .strip_prefix(&org.data)
             .unwrap()
             .to_string_lossy()
             .into_owned();
-        let sled_file = name == "conf"
-            || name == "db"
-            || name.starts_with("snap.")
-            || name.starts_with("blobs")
-            || name == "log.key"
+        let sled_file = name.strip_prefix("sled/").is_some_and(|n| {
+            n == "conf" || n == "db" || n.starts_with("snap.") || n.starts_with("blobs/")
+        }) || name == "log.key"
+            || name == "lock"
             || name
                 .strip_prefix("records/")
                 .is_some_and(|size| size.parse::<u32>().is_ok());

@@ -134,6 +134,21 @@ pub fn purge(
         "undersign: deleted {deleted} signature(s) held in the export; {remaining} remain in {}",
         data.display()
     );
+    // sled keeps the garbage of every bucket the purge rewrote (and of every
+    // batch before it): rewrite its files to what they hold.
+    match store.rewrite_sled() {
+        Ok((before, after)) => println!(
+            "undersign: sled's files (the index and the public log) were rewritten: {:.1} MB \
+             before, {:.1} MB now",
+            before as f64 / 1e6,
+            after as f64 / 1e6
+        ),
+        // The purge itself is durable already, and a failed rewrite keeps the old files whole.
+        Err(e) => eprintln!(
+            "undersign: warning: the purge is done, but sled's files were not rewritten ({e}); \
+             they are whole, only larger than they need be"
+        ),
+    }
     println!(
         "undersign: the deleted ciphertexts were wiped from the data folder; a disk may still keep \
          old blocks: see SECURITY.md for wiping a data folder for good"
