@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
+use indicatif::HumanBytes;
 use sha2::{Digest, Sha256};
 
 use undersign::atomic::AtomicFile;
@@ -138,10 +139,10 @@ pub fn purge(
     // batch before it): rewrite its files to what they hold.
     match store.rewrite_sled() {
         Ok((before, after)) => println!(
-            "undersign: sled's files (the index and the public log) were rewritten: {:.1} MB \
-             before, {:.1} MB now",
-            before as f64 / 1e6,
-            after as f64 / 1e6
+            "undersign: sled's files (the index and the public log) were rewritten: {} before, \
+             {} now",
+            HumanBytes(before),
+            HumanBytes(after)
         ),
         // The purge itself is durable already, and a failed rewrite keeps the old files whole.
         Err(e) => eprintln!(
