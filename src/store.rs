@@ -55,7 +55,7 @@ use crate::export;
 use crate::receipt::RecordId;
 use crate::seal::Ciphertext;
 use buckets::Bucket;
-use sled_files::SledFilesError;
+pub use sled_files::SledFilesError;
 use slots::{LOC_BYTES, Loc, SlotError, Slots};
 
 const SCHEMA: &[u8] = b"2";
@@ -164,8 +164,6 @@ pub struct Store {
     dir: PathBuf,
     /// Where sled's files are ([`sled_files`]).
     sled_dir: PathBuf,
-    /// The data folder's lock, held while the store is open.
-    lock: File,
     cache_bytes: u64,
     /// sled's segment log, kept open so each batch's `fdatasync` costs no `open`.
     log: File,
@@ -181,6 +179,9 @@ pub struct Store {
     failed: watch::Sender<bool>,
     /// The public log's trees: each batch's entries are written with its records.
     pub(crate) public_log: crate::tlog_store::Trees,
+    /// The data folder's lock, held while the store is open. Last, so that
+    /// it is dropped after every sled handle above.
+    lock: File,
 }
 
 impl std::fmt::Debug for Store {
@@ -608,7 +609,7 @@ impl Store {
     /// keeps the garbage of every rewritten bucket until half a segment is
     /// garbage, so after a purge its files stay as large as before (see
     /// [`sled_files`]). Returns the size of sled's files before and after.
-    pub fn rewrite_sled(self) -> Result<(u64, u64), StoreError> {
+    pub fn rewrite_sled(self) -> Result<(u64, u64), SledFilesError> {
         let Store {
             db,
             index,
@@ -623,10 +624,9 @@ impl Store {
         } = self;
         // Every tree handle keeps the database open: only `db` may remain.
         drop((index, withdrawn, slot_map, meta, public_log));
-        let sizes =
-            sled_files::rewrite(&dir, db, |p| open_sled(p, cache_bytes)).map_err(write_err)?;
+        let sizes = sled_files::rewrite(&dir, db, |p| open_sled(p, cache_bytes));
         drop(lock);
-        Ok(sizes)
+        sizes
     }
 
     /// Moves the records of the last slots into free ones before them, a
@@ -1395,32 +1395,50 @@ pub(crate) mod tests {
             sled_bytes().windows(suffix.len()).any(|w| w == suffix),
             "before the rewrite, sled's files still hold the purged id (the test must see it)"
         );
-        let (before, after) = store.rewrite_sled().unwrap();
-        assert!(after < before, "{after} < {before}");
+        // No size check: at this size, the copy's check (a reopen) already
+        // fills sled's first segment of 512 KiB, as any start would.
+        store.rewrite_sled().unwrap();
         assert!(
             !sled_bytes().windows(suffix.len()).any(|w| w == suffix),
             "the rewritten files hold no trace of the purged id"
         );
         assert_eq!(contents(&reopen(dir.path())), held);
-        for gone in ["sled.new", "sled.old", "db", "conf", "blobs"] {
-            assert!(!dir.path().join(gone).exists(), "{gone} is left");
+        assert_only_sleds_folder(dir.path(), "after a rewrite");
+    }
+
+    /// sled's files are in `sled/` alone, and the guard is in place.
+    fn assert_only_sleds_folder(dir: &Path, when: &str) {
+        for gone in ["sled.new", "sled.old", "conf", "blobs"] {
+            assert!(!dir.join(gone).exists(), "{when}: {gone} is left");
         }
+        assert!(
+            dir.join("db").is_dir(),
+            "{when}: the guard folder db/ is missing"
+        );
+    }
+
+    /// Releases before `sled/` opened sled at the top of the data folder:
+    /// there they must fail, not find an empty index beside the records.
+    #[test]
+    fn an_older_release_refuses_a_data_folder_of_this_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, held) = worn_store(dir.path());
+        drop(store);
+        drop(reopen(dir.path()));
+        // Not sled's, though named like its files: kept.
+        std::fs::write(dir.path().join("snap.notes"), b"an organizer's file").unwrap();
+        let older = sled::Config::new()
+            .path(dir.path())
+            .flush_every_ms(None)
+            .open();
+        assert!(older.is_err(), "an older release's sled opened this folder");
+        assert_eq!(contents(&reopen(dir.path())), held);
+        assert!(dir.path().join("snap.notes").exists());
     }
 
     #[test]
     fn a_rewrite_cut_short_anywhere_leaves_one_whole_copy() {
-        fn copy(from: &Path, to: &Path) {
-            std::fs::create_dir_all(to).unwrap();
-            for entry in std::fs::read_dir(from).unwrap() {
-                let path = entry.unwrap().path();
-                let target = to.join(path.file_name().unwrap());
-                if path.is_dir() {
-                    copy(&path, &target);
-                } else {
-                    std::fs::copy(&path, target).unwrap();
-                }
-            }
-        }
+        let copy = copy_folder;
         let half_copy = |to: &Path| {
             std::fs::create_dir_all(to).unwrap();
             std::fs::write(to.join("db"), b"half a copy").unwrap();
@@ -1428,16 +1446,30 @@ pub(crate) mod tests {
         // Where a crash can leave the folders, from `rewrite` and from the
         // first move of an older folder's files: each must open as it was.
         type Crash = fn(&Path, &dyn Fn(&Path, &Path), &dyn Fn(&Path));
-        let crashes: [(&str, Crash); 4] = [
+        let crashes: [(&str, Crash); 6] = [
             ("while copying", |d, _, half| half(&d.join("sled.new"))),
-            ("between the renames", |d, _, half| {
+            ("between the renames", |d, copy, _| {
                 std::fs::rename(d.join("sled"), d.join("sled.old")).unwrap();
-                half(&d.join("sled.new"));
+                copy(&d.join("sled.old"), &d.join("sled.new"));
+            }),
+            ("between the renames, the copy since lost", |d, _, _| {
+                std::fs::rename(d.join("sled"), d.join("sled.old")).unwrap();
             }),
             ("before removing the old copy", |d, copy, _| {
                 copy(&d.join("sled"), &d.join("sled.old"));
             }),
+            ("while moving an older folder's files", |d, copy, half| {
+                // A folder from before `sled/`: sled's files at its top.
+                let older_folder = |d: &Path| {
+                    std::fs::remove_dir_all(d.join("db")).unwrap();
+                    copy(&d.join("sled"), d);
+                    std::fs::remove_dir_all(d.join("sled")).unwrap();
+                };
+                older_folder(d);
+                half(&d.join("sled.new"));
+            }),
             ("before removing an older folder's files", |d, copy, _| {
+                std::fs::remove_dir_all(d.join("db")).unwrap();
                 copy(&d.join("sled"), d);
             }),
         ];
@@ -1448,13 +1480,53 @@ pub(crate) mod tests {
             drop(reopen(dir.path()));
             crash(dir.path(), &copy, &half_copy);
             assert_eq!(contents(&reopen(dir.path())), held, "a crash {when}");
-            for gone in ["sled.new", "sled.old", "db", "conf"] {
-                assert!(
-                    !dir.path().join(gone).exists(),
-                    "a crash {when}: {gone} is left"
-                );
+            assert_only_sleds_folder(dir.path(), &format!("a crash {when}"));
+        }
+    }
+
+    fn copy_folder(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            let target = to.join(path.file_name().unwrap());
+            if path.is_dir() {
+                copy_folder(&path, &target);
+            } else {
+                std::fs::copy(&path, target).unwrap();
             }
         }
+    }
+
+    /// Once the first rename is done, the copy is whole and checked: the next
+    /// open finishes the swap rather than bring back the files that still
+    /// hold a purged id.
+    #[test]
+    fn a_swap_stopped_between_its_renames_is_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, held) = worn_store(dir.path());
+        drop(store);
+        drop(reopen(dir.path()));
+        let (sled, old) = (dir.path().join("sled"), dir.path().join("sled.old"));
+        let before = tempfile::tempdir().unwrap();
+        copy_folder(&sled, before.path());
+        reopen(dir.path()).rewrite_sled().unwrap();
+        // As if the swap stopped after its first rename.
+        std::fs::rename(&sled, dir.path().join("sled.new")).unwrap();
+        copy_folder(before.path(), &old);
+        let suffix = &traceable(7).0[2..];
+        assert!(
+            folder_bytes(&old)
+                .windows(suffix.len())
+                .any(|w| w == suffix)
+        );
+        assert_eq!(contents(&reopen(dir.path())), held);
+        assert!(
+            !folder_bytes(&sled)
+                .windows(suffix.len())
+                .any(|w| w == suffix),
+            "the old copy came back"
+        );
+        assert_only_sleds_folder(dir.path(), "after the swap was finished");
     }
 
     #[test]

@@ -351,12 +351,13 @@ fn purge_deletes_exactly_what_a_verified_export_holds() {
     );
     // sled's files were rewritten into a fresh folder, and nothing is left of the old one.
     assert!(stdout(&o).contains("sled's files"), "{}", stdout(&o));
-    for gone in ["sled.old", "sled.new", "db"] {
+    for gone in ["sled.old", "sled.new", "conf"] {
         assert!(
             !org.data.join(gone).exists(),
             "{gone} is left after a purge"
         );
     }
+    assert!(org.data.join("db").is_dir(), "the guard folder db/ is gone");
     let left: Vec<String> = org
         .decrypt(&org.export())
         .iter()

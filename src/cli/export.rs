@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use undersign::atomic::AtomicFile;
 use undersign::count;
+use undersign::store::SledFilesError;
 
 use super::existing_store;
 
@@ -144,10 +145,15 @@ pub fn purge(
             HumanBytes(before),
             HumanBytes(after)
         ),
-        // The purge itself is durable already, and a failed rewrite keeps the old files whole.
+        // The purge itself is durable already: a rewrite that stopped short
+        // leaves the old files (whole) or, after the swap, only their leftover.
+        Err(e @ SledFilesError::OldCopyLeft(_)) => eprintln!(
+            "undersign: warning: sled's files (the index and the public log) were rewritten, but {e}"
+        ),
         Err(e) => eprintln!(
-            "undersign: warning: the purge is done, but sled's files were not rewritten ({e}); \
-             they are whole, only larger than they need be"
+            "undersign: warning: the purge is done, but sled's files were not rewritten ({e}): \
+             nothing is lost, but they are larger than they need be and may still hold earlier \
+             versions of the index (SECURITY.md, what the data folder still reveals)"
         ),
     }
     println!(
