@@ -1374,6 +1374,15 @@ pub(crate) mod tests {
         (store, held)
     }
 
+    /// [`worn_store`], closed, and with sled's files released (after a
+    /// reopen): ready for a test to move them about.
+    fn closed_worn_store(dir: &Path) -> (String, u32) {
+        let (store, held) = worn_store(dir);
+        drop(store);
+        drop(reopen(dir));
+        held
+    }
+
     /// What a store holds: the digest of its export, and sled's checksum.
     fn contents(store: &Store) -> (String, u32) {
         let mut out = Vec::new();
@@ -1422,9 +1431,7 @@ pub(crate) mod tests {
     #[test]
     fn an_older_release_refuses_a_data_folder_of_this_layout() {
         let dir = tempfile::tempdir().unwrap();
-        let (store, held) = worn_store(dir.path());
-        drop(store);
-        drop(reopen(dir.path()));
+        let held = closed_worn_store(dir.path());
         // Not sled's, though named like its files: kept.
         std::fs::write(dir.path().join("snap.notes"), b"an organizer's file").unwrap();
         let older = sled::Config::new()
@@ -1475,9 +1482,7 @@ pub(crate) mod tests {
         ];
         for (when, crash) in crashes {
             let dir = tempfile::tempdir().unwrap();
-            let (store, held) = worn_store(dir.path());
-            drop(store);
-            drop(reopen(dir.path()));
+            let held = closed_worn_store(dir.path());
             crash(dir.path(), &copy, &half_copy);
             assert_eq!(contents(&reopen(dir.path())), held, "a crash {when}");
             assert_only_sleds_folder(dir.path(), &format!("a crash {when}"));
@@ -1503,9 +1508,7 @@ pub(crate) mod tests {
     #[test]
     fn a_swap_stopped_between_its_renames_is_finished() {
         let dir = tempfile::tempdir().unwrap();
-        let (store, held) = worn_store(dir.path());
-        drop(store);
-        drop(reopen(dir.path()));
+        let held = closed_worn_store(dir.path());
         let (sled, old) = (dir.path().join("sled"), dir.path().join("sled.old"));
         let before = tempfile::tempdir().unwrap();
         copy_folder(&sled, before.path());
